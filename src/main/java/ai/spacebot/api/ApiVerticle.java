@@ -1,0 +1,195 @@
+package ai.spacebot.api;
+
+import ai.spacebot.app.Version;
+import ai.spacebot.bus.Accepted;
+import ai.spacebot.bus.Addresses;
+import ai.spacebot.bus.InboundMessage;
+import ai.spacebot.config.AgentConfig;
+import ai.spacebot.config.SpacebotConfig;
+import ai.spacebot.messaging.portal.PortalAdapterVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API and the web chat page. It holds no conversation state: a message is handed to the
+ * Channel process over the bus (possibly on another node) and answered on the event stream.
+ */
+public final class ApiVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(ApiVerticle.class);
+  private static final DeliveryOptions ASK = new DeliveryOptions().setSendTimeout(10_000);
+
+  private final SpacebotConfig config;
+  private final Intake intake;
+  private EventStream events;
+  private HttpServer server;
+
+  public ApiVerticle(SpacebotConfig config, Intake intake) {
+    this.config = config;
+    this.intake = intake;
+  }
+
+  @Override
+  public Future<?> start() {
+    events = new EventStream(vertx, config.events());
+    Router router = Router.router(vertx);
+    router.get("/api/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
+    router.route("/api/*").handler(this::authorize);
+    router.post("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.api().maxBodyBytes()));
+    router.post("/api/portal/send").handler(this::send);
+    router.get("/api/portal/history").handler(this::history);
+    router.get("/api/events").handler(this::events);
+    router.get("/api/status").handler(this::status);
+    router.route("/api/*").handler(ctx -> ApiError.send(ctx, 404, null, "no such API route: " + ctx.request().method() + " " + ctx.request().path()));
+    router.route("/*").handler(StaticHandler.create("web").setCachingEnabled(false));
+    router.route().failureHandler(this::failure);
+
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.api().bind()).setPort(config.api().port())
+        .setCompressionSupported(false));
+    return events.start()
+        .compose(v -> server.requestHandler(router).listen())
+        .onSuccess(s -> log.info("Web chat and API on http://{}:{}", config.api().bind(), s.actualPort()));
+  }
+
+  /** The bound port (useful when configured as 0). */
+  public int port() {
+    return server.actualPort();
+  }
+
+  private void authorize(RoutingContext ctx) {
+    String token = config.api().authToken();
+    if (token == null) {
+      ctx.next();
+      return;
+    }
+    String header = ctx.request().getHeader("Authorization");
+    String given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+    // EventSource cannot send headers, so the event stream also takes ?token=.
+    if (given == null && ctx.request().path().equals("/api/events")) {
+      given = ctx.request().getParam("token");
+    }
+    if (given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
+      ctx.next();
+    } else {
+      ApiError.send(ctx, 401, null, "unauthorized");
+    }
+  }
+
+  private void send(RoutingContext ctx) {
+    if (!intake.isOpen()) {
+      throw new ApiError(503, null, "shutting down; try again shortly");
+    }
+    JsonObject body = PortalRequests.jsonBody(ctx);
+    String agentId = agent(PortalRequests.requiredString(body, "agent_id", 64), "agent_id").id();
+    String sessionId = PortalRequests.sessionId(PortalRequests.requiredString(body, "session_id", 128), "session_id");
+    String senderName = PortalRequests.requiredString(body, "sender_name", 100);
+    String text = PortalRequests.message(body, config.api().maxMessageBytes());
+    String clientMessageId = PortalRequests.optionalString(body, "client_message_id", 128);
+
+    String conversationId = "portal:chat:" + agentId + ":" + sessionId;
+    InboundMessage message = new InboundMessage(UUID.randomUUID().toString(), agentId, PortalAdapterVerticle.PLATFORM,
+        conversationId, "portal:" + sessionId, senderName, text, System.currentTimeMillis(), clientMessageId,
+        new JsonObject().put("session_id", sessionId));
+    vertx.eventBus().<JsonObject>request(Addresses.INBOUND, message.toJson(), ASK).onComplete(ar -> {
+      if (ar.succeeded()) {
+        Accepted accepted = Accepted.fromJson(ar.result().body());
+        json(ctx, 200, new JsonObject().put("ok", true).put("message_id", accepted.messageId()).put("duplicate", accepted.duplicate()));
+        return;
+      }
+      if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() == 400) {
+        ApiError.send(ctx, 400, null, re.getMessage());
+      } else if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
+        ApiError.send(ctx, 503, null, "no channel process is running; the message was not accepted");
+      } else {
+        log.warn("Could not hand a portal message to the channel process: {}", ar.cause().getMessage());
+        ApiError.send(ctx, 503, null, "the message could not be stored right now; please retry");
+      }
+    });
+  }
+
+  private void history(RoutingContext ctx) {
+    String agentId = agent(PortalRequests.queryParam(ctx, "agent_id"), "agent_id").id();
+    String sessionId = PortalRequests.sessionId(PortalRequests.queryParam(ctx, "session_id"), "session_id");
+    int limit = PortalRequests.intParam(ctx, "limit", 100, 1, 1000);
+    JsonObject ask = new JsonObject().put("conversation_id", "portal:chat:" + agentId + ":" + sessionId).put("limit", limit);
+    vertx.eventBus().<JsonObject>request(Addresses.HISTORY, ask, ASK).onComplete(ar -> {
+      if (ar.failed()) {
+        ApiError.send(ctx, 503, null, "the transcript is not available right now");
+      } else {
+        json(ctx, 200, ar.result().body());
+      }
+    });
+  }
+
+  private void events(RoutingContext ctx) {
+    String agentId = ctx.request().getParam("agent_id");
+    if (agentId != null) {
+      agent(agentId, "agent_id");
+    }
+    String lastEventId = ctx.request().getHeader("Last-Event-ID");
+    if (lastEventId == null) {
+      lastEventId = ctx.request().getParam("last_event_id");
+    }
+    events.attach(ctx.response(), agentId, ctx.request().getParam("channel_id"), lastEventId);
+  }
+
+  private void status(RoutingContext ctx) {
+    JsonArray agents = new JsonArray();
+    for (AgentConfig a : config.agents()) {
+      agents.add(new JsonObject().put("id", a.id()).put("name", a.name()).put("model", a.routing().channel()));
+    }
+    JsonObject status = new JsonObject()
+        .put("pid", ProcessHandle.current().pid())
+        .put("uptime_seconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000)
+        .put("version", Version.get())
+        .put("port", server.actualPort())
+        .put("agents", agents)
+        .put("event_clients", events.clientCount())
+        .put("accepting", intake.isOpen());
+    vertx.eventBus().<JsonObject>request(Addresses.CHANNEL_STATUS, new JsonObject(), new DeliveryOptions().setSendTimeout(2000))
+        .onComplete(ar -> {
+          JsonObject channels = ar.succeeded() ? ar.result().body() : new JsonObject();
+          json(ctx, 200, status.put("channels", channels.getInteger("channels")).put("busy_channels", channels.getInteger("busy"))
+              .put("workers", 0).put("branches", 0));
+        });
+  }
+
+  private AgentConfig agent(String id, String field) {
+    return config.agent(id).orElseThrow(() -> ApiError.badRequest(field, "unknown " + field + " \"" + id + "\"; known: "
+        + String.join(", ", config.agents().stream().map(AgentConfig::id).toList())));
+  }
+
+  private void failure(RoutingContext ctx) {
+    Throwable err = ctx.failure();
+    if (err instanceof ApiError e) {
+      ApiError.send(ctx, e.status, e.field, e.getMessage());
+    } else if (ctx.statusCode() == 413) {
+      ApiError.send(ctx, 413, null, "request body is larger than " + config.api().maxBodyBytes() + " bytes");
+    } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      ApiError.send(ctx, ctx.statusCode(), null, "bad request");
+    } else {
+      log.error("Unhandled error on {} {}", ctx.request().method(), ctx.request().path(), err);
+      ApiError.send(ctx, 500, null, "internal error");
+    }
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+}

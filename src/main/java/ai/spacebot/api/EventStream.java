@@ -1,0 +1,146 @@
+package ai.spacebot.api;
+
+import ai.spacebot.bus.Addresses;
+import ai.spacebot.config.EventsConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * Fans the bus's {@link Addresses#EVENTS} out to Server-Sent Events clients.
+ *
+ * <p>Event ids are {@code <boot>-<seq>}: a client that reconnects with {@code Last-Event-ID} gets what it
+ * missed from a bounded replay buffer, and after a server restart (a new boot) it gets the whole buffer
+ * instead of silently nothing. A slow client never slows anyone else: its backlog is bounded, and what
+ * does not fit is dropped and reported to it as {@code lagged{skipped}}.
+ */
+final class EventStream {
+  private record Entry(long seq, String agentId, String channelId, Buffer frame) {}
+
+  private final Vertx vertx;
+  private final EventsConfig config;
+  private final String boot = Long.toString(System.currentTimeMillis(), 36);
+  private final Deque<Entry> replay = new ArrayDeque<>();
+  private final Set<Client> clients = new LinkedHashSet<>();
+  private long seq;
+
+  EventStream(Vertx vertx, EventsConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+  }
+
+  Future<Void> start() {
+    vertx.setPeriodic(config.pingSeconds() * 1000L, id -> clients.forEach(Client::ping));
+    return vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS, m -> onEvent(m.body())).completion();
+  }
+
+  int clientCount() {
+    return clients.size();
+  }
+
+  /** Starts streaming to a response; {@code lastEventId} may be null. */
+  void attach(HttpServerResponse response, String agentId, String channelId, String lastEventId) {
+    response.setChunked(true)
+        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+        .putHeader("Cache-Control", "no-cache")
+        .putHeader("X-Accel-Buffering", "no");
+    Client client = new Client(response, agentId, channelId);
+    clients.add(client);
+    response.closeHandler(v -> clients.remove(client));
+    response.exceptionHandler(e -> clients.remove(client));
+    response.drainHandler(v -> client.drain());
+    response.write("retry: 2000\n\n");
+    if (lastEventId != null) {
+      client.replayAfter(lastEventId);
+    }
+  }
+
+  private void onEvent(JsonObject event) {
+    String type = event.getString("type", "event");
+    long id = ++seq;
+    Buffer frame = Buffer.buffer("id: " + boot + "-" + id + "\nevent: " + type + "\ndata: " + event.encode() + "\n\n");
+    Entry entry = new Entry(id, event.getString("agent_id"), event.getString("channel_id"), frame);
+    if (config.replayBuffer() > 0) {
+      replay.addLast(entry);
+      while (replay.size() > config.replayBuffer()) {
+        replay.removeFirst();
+      }
+    }
+    for (Client c : clients) {
+      c.offer(entry);
+    }
+  }
+
+  private final class Client {
+    private final HttpServerResponse response;
+    private final String agentId;
+    private final String channelId;
+    private final Deque<Buffer> backlog = new ArrayDeque<>();
+    private long skipped;
+
+    Client(HttpServerResponse response, String agentId, String channelId) {
+      this.response = response;
+      this.agentId = agentId;
+      this.channelId = channelId;
+    }
+
+    void offer(Entry e) {
+      if ((agentId != null && !agentId.equals(e.agentId())) || (channelId != null && !channelId.equals(e.channelId()))) {
+        return;
+      }
+      if (backlog.size() < config.clientBuffer()) {
+        backlog.addLast(e.frame());
+      } else {
+        skipped++;
+      }
+      drain();
+    }
+
+    void drain() {
+      while (!backlog.isEmpty() && !response.writeQueueFull()) {
+        response.write(backlog.removeFirst());
+      }
+      if (backlog.isEmpty() && skipped > 0 && !response.writeQueueFull()) {
+        response.write(lagged(skipped));
+        skipped = 0;
+      }
+    }
+
+    void ping() {
+      if (backlog.isEmpty() && !response.writeQueueFull()) {
+        response.write("event: ping\ndata: {}\n\n");
+      }
+    }
+
+    void replayAfter(String lastEventId) {
+      long after = 0;
+      int dash = lastEventId.lastIndexOf('-');
+      if (dash > 0 && lastEventId.substring(0, dash).equals(boot)) {
+        try {
+          after = Long.parseLong(lastEventId.substring(dash + 1));
+        } catch (NumberFormatException ignored) {
+          after = 0;
+        }
+      }
+      long oldest = replay.isEmpty() ? seq + 1 : replay.peekFirst().seq();
+      if (after > 0 && after + 1 < oldest) {
+        response.write(lagged(oldest - after - 1));
+      }
+      for (Entry e : replay) {
+        if (e.seq() > after) {
+          offer(e);
+        }
+      }
+    }
+
+    private Buffer lagged(long count) {
+      return Buffer.buffer("event: lagged\ndata: " + new JsonObject().put("type", "lagged").put("skipped", count).encode() + "\n\n");
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package ai.spacebot.app;
+
+import ai.spacebot.api.Intake;
+import ai.spacebot.bus.Addresses;
+import ai.spacebot.config.SpacebotConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts Vert.x (clustered or not) with the main verticle, and stops it gracefully. */
+public final class Bootstrap {
+  private static final Logger log = LoggerFactory.getLogger(Bootstrap.class);
+
+  /** A started application. */
+  public record Running(Vertx vertx, Intake intake, SpacebotConfig config) {
+    /**
+     * Graceful stop: refuse new messages, wait up to {@code grace} for in-flight turns (whatever is
+     * left is persisted and resumes at the next start), then close Vert.x.
+     */
+    public Future<Void> stop(Duration grace) {
+      intake.close();
+      long deadline = System.currentTimeMillis() + grace.toMillis();
+      Promise<Void> idle = Promise.promise();
+      awaitIdle(deadline, idle);
+      return idle.future().compose(v -> vertx.close());
+    }
+
+    private void awaitIdle(long deadline, Promise<Void> idle) {
+      vertx.eventBus().<JsonObject>request(Addresses.CHANNEL_STATUS, new JsonObject(), new DeliveryOptions().setSendTimeout(1000))
+          .onComplete(ar -> {
+            int busy = ar.succeeded() ? ar.result().body().getInteger("busy", 0) : 0;
+            if (busy == 0 || System.currentTimeMillis() >= deadline) {
+              if (busy > 0) {
+                log.warn("Stopping with {} conversation(s) mid-turn; they resume at the next start", busy);
+              }
+              idle.complete();
+            } else {
+              vertx.setTimer(100, t -> awaitIdle(deadline, idle));
+            }
+          });
+    }
+  }
+
+  private Bootstrap() {}
+
+  /**
+   * @param only descriptor names to deploy, or null for all
+   */
+  public static Future<Running> start(SpacebotConfig config, Path verticlesDir, Set<String> only) {
+    Future<Vertx> vertx = config.cluster().enabled()
+        ? Vertx.builder().with(ClusterSetup.options(config.cluster()))
+            .withClusterManager(ClusterSetup.clusterManager(config.cluster())).buildClustered()
+        : Future.succeededFuture(Vertx.vertx());
+    Intake intake = new Intake();
+    return vertx.compose(v -> v.deployVerticle(new SpacebotVerticle(config, intake, verticlesDir, only))
+        .map(id -> new Running(v, intake, config))
+        .recover(err -> v.close().transform(x -> Future.failedFuture(err))));
+  }
+}

@@ -1,0 +1,104 @@
+package ai.spacebot.app;
+
+import ai.spacebot.api.Intake;
+import ai.spacebot.channel.IdentityStore;
+import ai.spacebot.config.ConfigLoader;
+import ai.spacebot.config.SpacebotConfig;
+import ai.spacebot.store.Database;
+import ai.spacebot.store.TranscriptRepository;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The main verticle: reads the descriptors, opens the store if a process needs it, and deploys the
+ * processes in order. It is also the entry point for Vert.x's own launcher
+ * ({@code VertxApplication ai.spacebot.app.SpacebotVerticle -conf FILE}), whose JSON config may name
+ * {@code config_file}, {@code verticles_dir} and {@code only} (a list of descriptor names).
+ */
+public final class SpacebotVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(SpacebotVerticle.class);
+
+  private SpacebotConfig config;
+  private final Intake intake;
+  private Path verticlesDir;
+  private Set<String> only;
+  private Database database;
+
+  /** For Vert.x's launcher: configuration comes from the environment and the verticle's JSON config. */
+  public SpacebotVerticle() {
+    this(null, new Intake(), null, null);
+  }
+
+  public SpacebotVerticle(SpacebotConfig config, Intake intake, Path verticlesDir, Set<String> only) {
+    this.config = config;
+    this.intake = intake;
+    this.verticlesDir = verticlesDir;
+    this.only = only;
+  }
+
+  @Override
+  public Future<?> start() {
+    return vertx.executeBlocking(() -> {
+          if (config == null) {
+            String file = config().getString("config_file");
+            config = new ConfigLoader(System.getenv()).load(file == null ? null : Path.of(file));
+            String dir = config().getString("verticles_dir");
+            verticlesDir = dir != null ? Path.of(dir) : defaultVerticlesDir();
+            JsonArray names = config().getJsonArray("only");
+            only = names == null ? null : names.stream().map(String::valueOf).collect(Collectors.toSet());
+          }
+          Files.createDirectories(config.dataDir().resolve("logs"));
+          List<Deployment> all = Deployment.load(verticlesDir);
+          return only == null ? all : all.stream().filter(d -> only.contains(d.name())).toList();
+        })
+        .compose(this::deployAll);
+  }
+
+  /** {@code SPACEBOT_VERTICLES_DIR}, else {@code ./verticles} if present (else the jar's copies). */
+  public static Path defaultVerticlesDir() {
+    String env = System.getenv("SPACEBOT_VERTICLES_DIR");
+    if (env != null && !env.isBlank()) {
+      return Path.of(env);
+    }
+    Path local = Path.of("verticles");
+    return Files.isDirectory(local) ? local : null;
+  }
+
+  private Future<?> deployAll(List<Deployment> deployments) {
+    Assembly assembly = new Assembly(config, intake);
+    Future<Void> ready = Future.succeededFuture();
+    if (deployments.stream().anyMatch(Assembly::needsStore)) {
+      IdentityStore identities = new IdentityStore(vertx, config);
+      ready = Database.open(vertx, config.dataDir().resolve("spacebot.db"))
+          .compose(db -> {
+            database = db;
+            assembly.useStore(new TranscriptRepository(db), identities);
+            return identities.start();
+          });
+    }
+    return ready.compose(v -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (Deployment d : deployments) {
+        chain = chain.compose(x -> vertx.deployVerticle(assembly.factory(d), d.options())
+            .onSuccess(id -> log.debug("Deployed {} x{}", d.name(), d.instances()))
+            .mapEmpty());
+      }
+      return chain;
+    }).onSuccess(v -> log.info("Spacebot {} running: {} (data in {})", Version.get(),
+        deployments.stream().map(d -> d.name() + "×" + d.instances()).collect(Collectors.joining(", ")), config.dataDir()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    // Child deployments are undeployed before this runs, so nothing uses the database any more.
+    return database == null ? Future.succeededFuture() : database.close();
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * Every event-bus address and every message that crosses a process boundary.
+ *
+ * <p>All payloads are {@link io.vertx.core.json.JsonObject}s with snake_case keys, so any process can
+ * run on another clustered node. The records here convert to and from that JSON; nothing else in the
+ * code base builds bus payloads by hand.
+ *
+ * <h2>Addresses</h2>
+ * <ul>
+ *   <li>{@link ai.spacebot.bus.Addresses#INBOUND} — request: an {@link ai.spacebot.bus.InboundMessage}
+ *       from any adapter (portal, Discord, ...). Reply: {@link ai.spacebot.bus.Accepted} once the message
+ *       is durably stored (or recognised as a duplicate).</li>
+ *   <li>{@link ai.spacebot.bus.Addresses#channelShard(int)} — local hand-off from intake to the channel
+ *       verticle instance that owns the conversation.</li>
+ *   <li>{@link ai.spacebot.bus.Addresses#outbound(String)} — request: an
+ *       {@link ai.spacebot.bus.OutboundMessage} for one platform's adapter. Reply: an empty ack once
+ *       delivered; failure code {@link ai.spacebot.bus.Addresses#PERMANENT_FAILURE} means "do not retry".</li>
+ *   <li>{@link ai.spacebot.bus.Addresses#EVENTS} — publish: every {@link ai.spacebot.bus.AgentEvent}; the
+ *       HTTP event stream of every node subscribes.</li>
+ *   <li>{@link ai.spacebot.bus.Addresses#HISTORY} — request {@code {conversation_id, limit}}, reply
+ *       {@code {messages:[...]}} from the transcript.</li>
+ *   <li>{@link ai.spacebot.bus.Addresses#CHANNEL_STATUS} — request {}, reply {@code {channels, busy}}.</li>
+ * </ul>
+ */
+package ai.spacebot.bus;

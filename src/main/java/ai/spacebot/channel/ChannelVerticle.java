@@ -1,0 +1,193 @@
+package ai.spacebot.channel;
+
+import ai.spacebot.bus.Addresses;
+import ai.spacebot.bus.AgentEvent;
+import ai.spacebot.bus.EventPublisher;
+import ai.spacebot.bus.InboundMessage;
+import ai.spacebot.config.AgentConfig;
+import ai.spacebot.config.SpacebotConfig;
+import ai.spacebot.llm.ModelCatalog;
+import ai.spacebot.messaging.OutboxDispatcher;
+import ai.spacebot.store.PendingDelivery;
+import ai.spacebot.store.TranscriptMessage;
+import ai.spacebot.store.TranscriptRepository;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.LocalMap;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Channel process. Each instance owns a shard of the conversations (by hash of the conversation
+ * id), so one conversation is always handled on one event loop. Any instance takes intake from
+ * {@link Addresses#INBOUND}: it stores the message (deduplicated), acknowledges, and hands it to the
+ * owning shard. On start it resumes what a previous run left: unanswered messages and undelivered
+ * replies.
+ */
+public final class ChannelVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(ChannelVerticle.class);
+  private static final long IDLE_EVICT_MS = 30 * 60 * 1000;
+  /** Per node: live and busy channel counts per shard, for status and graceful stop. */
+  public static final String STATS_MAP = "spacebot.channel.stats";
+
+  private final SpacebotConfig config;
+  private final TranscriptRepository transcript;
+  private final ModelCatalog models;
+  private final IdentityStore identities;
+  private final int shard;
+  private final Map<String, Channel> channels = new HashMap<>();
+  private ChannelServices services;
+  private int shards;
+
+  public ChannelVerticle(SpacebotConfig config, TranscriptRepository transcript, ModelCatalog models,
+      IdentityStore identities, int shard) {
+    this.config = config;
+    this.transcript = transcript;
+    this.models = models;
+    this.identities = identities;
+    this.shard = shard;
+  }
+
+  @Override
+  public Future<?> start() {
+    shards = Math.max(1, context.getInstanceCount());
+    EventPublisher events = new EventPublisher(vertx.eventBus());
+    services = new ChannelServices(config, transcript, models, identities, events,
+        new OutboxDispatcher(vertx, transcript, config.delivery()), Prompts.load("channel.md"));
+    var bus = vertx.eventBus();
+    List<Future<?>> registered = new ArrayList<>();
+    registered.add(bus.<JsonObject>consumer(Addresses.INBOUND, this::intake).completion());
+    registered.add(bus.<JsonObject>localConsumer(Addresses.channelShard(shard), m -> route(InboundMessage.fromJson(m.body()))).completion());
+    registered.add(bus.<JsonObject>consumer(Addresses.HISTORY, this::history).completion());
+    registered.add(bus.<JsonObject>consumer(Addresses.CHANNEL_STATUS, m -> m.reply(stats())).completion());
+    vertx.setPeriodic(60_000, id -> evictIdle());
+    vertx.setPeriodic(1000, id -> publishStats());
+    return Future.all(registered).compose(v -> resume());
+  }
+
+  private void intake(Message<JsonObject> msg) {
+    InboundMessage in;
+    try {
+      in = InboundMessage.fromJson(msg.body());
+    } catch (RuntimeException e) {
+      msg.fail(400, "malformed inbound message");
+      return;
+    }
+    if (in.id() == null || in.conversationId() == null || in.text() == null || config.agent(in.agentId()).isEmpty()) {
+      msg.fail(400, "inbound message needs id, a known agent_id, conversation_id and text");
+      return;
+    }
+    transcript.acceptInbound(in).onComplete(ar -> {
+      if (ar.failed()) {
+        log.error("[{}] Could not store inbound message", in.conversationId(), ar.cause());
+        msg.fail(500, "could not store the message");
+        return;
+      }
+      msg.reply(ar.result().toJson());
+      if (!ar.result().duplicate()) {
+        services.events().publish(new AgentEvent.InboundMessageEvent(in.agentId(), in.conversationId(), in.id(),
+            in.senderId(), in.senderName(), in.text()));
+        vertx.eventBus().send(Addresses.channelShard(shardOf(in.conversationId())), in.toJson());
+      }
+    });
+  }
+
+  private void route(InboundMessage in) {
+    Channel channel = channels.get(in.conversationId());
+    if (channel == null) {
+      AgentConfig agent = config.agent(in.agentId()).orElseThrow();
+      channel = new Channel(in.conversationId(), in.platform(), agent, services, context);
+      channels.put(in.conversationId(), channel);
+      channel.enqueue(in);
+      channel.open();
+    } else {
+      channel.enqueue(in);
+    }
+  }
+
+  private void history(Message<JsonObject> msg) {
+    String conversation = msg.body().getString("conversation_id");
+    int limit = msg.body().getInteger("limit", 100);
+    transcript.history(conversation, limit).onComplete(ar -> {
+      if (ar.failed()) {
+        msg.fail(500, "could not read the transcript");
+      } else {
+        msg.reply(new JsonObject().put("messages", new JsonArray(ar.result().stream().map(TranscriptMessage::toJson).toList())));
+      }
+    });
+  }
+
+  /** Re-runs messages a previous run accepted but never answered, and re-sends undelivered replies. */
+  private Future<Void> resume() {
+    Future<Void> unanswered = transcript.unanswered().map(messages -> {
+      int mine = 0;
+      for (InboundMessage m : messages) {
+        if (shardOf(m.conversationId()) == shard && config.agent(m.agentId()).isPresent()) {
+          route(m);
+          mine++;
+        }
+      }
+      if (mine > 0) {
+        log.info("Resuming {} unanswered message(s) from before the restart", mine);
+      }
+      return null;
+    });
+    if (shard != 0) {
+      return unanswered;
+    }
+    return unanswered.compose(v -> transcript.pendingDeliveries()).map(pending -> {
+      if (!pending.isEmpty()) {
+        log.info("Re-sending {} undelivered outbox row(s)", pending.size());
+      }
+      for (PendingDelivery d : pending) {
+        services.outbox().deliver(d);
+      }
+      return null;
+    });
+  }
+
+  private int shardOf(String conversationId) {
+    return Math.floorMod(conversationId.hashCode(), shards);
+  }
+
+  private void evictIdle() {
+    long cutoff = System.currentTimeMillis() - IDLE_EVICT_MS;
+    channels.values().removeIf(c -> !c.busy() && c.lastActivity() < cutoff);
+  }
+
+  private void publishStats() {
+    LocalMap<Integer, JsonObject> stats = vertx.sharedData().getLocalMap(STATS_MAP);
+    stats.put(shard, localStats());
+  }
+
+  private JsonObject localStats() {
+    long busy = channels.values().stream().filter(Channel::busy).count();
+    return new JsonObject().put("channels", channels.size()).put("busy", busy);
+  }
+
+  /** Totals over every instance on this node (each refreshes its entry every second). */
+  private JsonObject stats() {
+    publishStats();
+    LocalMap<Integer, JsonObject> stats = vertx.sharedData().getLocalMap(STATS_MAP);
+    int live = 0;
+    int busy = 0;
+    for (JsonObject s : stats.values()) {
+      live += s.getInteger("channels");
+      busy += s.getInteger("busy");
+    }
+    return new JsonObject().put("channels", live).put("busy", busy);
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.sharedData().getLocalMap(STATS_MAP).remove(shard);
+    return Future.succeededFuture();
+  }
+}

@@ -1,0 +1,261 @@
+package ai.spacebot.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the configuration: the bundled defaults ({@code conf/spacebot.yaml}), then the operator's file
+ * ({@code --config FILE} or {@code $SPACEBOT_DIR/config.yaml}), then the {@code SPACEBOT_*} environment
+ * variables. Everything is validated here so that business code only sees typed records.
+ */
+public final class ConfigLoader {
+  public static final String DEFAULTS_RESOURCE = "conf/spacebot.yaml";
+  private static final Pattern AGENT_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+  /** Provider precedence when nothing names a model: the order the README documents. */
+  private static final List<String> PREFERRED_PROVIDERS = List.of("openai", "anthropic", "openrouter", "ollama");
+  private static final Set<String> PROVIDER_KINDS = Set.of("openai", "anthropic", "ollama");
+  private static final Set<String> SLOTS = Set.of("channel", "branch", "worker", "compactor", "cortex");
+
+  private static final Map<String, Set<String>> KNOWN_KEYS = Map.of(
+      "", Set.of("api", "store", "llm", "defaults", "agents", "channel", "delivery", "events", "cluster"),
+      "api", Set.of("port", "bind", "auth_token", "max_message_bytes", "max_body_bytes"),
+      "store", Set.of("kind", "postgres"),
+      "llm", Set.of("timeout_seconds", "providers"),
+      "defaults", Set.of("routing"),
+      "channel", Set.of("max_turns", "history_limit"),
+      "delivery", Set.of("max_attempts", "initial_backoff_ms", "max_backoff_ms"),
+      "events", Set.of("replay_buffer", "client_buffer", "ping_seconds"),
+      "cluster", Set.of("name", "host", "port", "members"));
+
+  private final Map<String, String> env;
+
+  public ConfigLoader(Map<String, String> env) {
+    this.env = env;
+  }
+
+  /** The data dir: {@code SPACEBOT_DIR}, else {@code ~/.spacebot}. */
+  public static Path dataDir(Map<String, String> env) {
+    String dir = env.get("SPACEBOT_DIR");
+    if (dir != null && !dir.isBlank()) {
+      return Path.of(dir).toAbsolutePath().normalize();
+    }
+    return Path.of(System.getProperty("user.home"), ".spacebot");
+  }
+
+  /**
+   * @param explicitFile {@code --config FILE}, or null to use {@code $SPACEBOT_DIR/config.yaml} if present
+   */
+  public SpacebotConfig load(Path explicitFile) {
+    Path dataDir = dataDir(env);
+    ConfigValue.Mapping merged = new YamlSource(DEFAULTS_RESOURCE, env).parse(readDefaults());
+    Path file = explicitFile != null ? explicitFile : dataDir.resolve("config.yaml");
+    if (explicitFile != null && !Files.isRegularFile(explicitFile)) {
+      throw new ConfigException("config file " + explicitFile + " does not exist");
+    }
+    if (Files.isRegularFile(file)) {
+      String text;
+      try {
+        text = Files.readString(file, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+      }
+      ConfigValue.Mapping user = new YamlSource(file.toString(), env).parse(text);
+      checkKnownKeys(new ConfigTree(user));
+      merged = ConfigTree.merge(merged, user);
+    }
+    merged = applyEnvironment(merged);
+    return build(new ConfigTree(merged), dataDir);
+  }
+
+  private ConfigValue.Mapping applyEnvironment(ConfigValue.Mapping config) {
+    Map<String, String> overrides = new LinkedHashMap<>();
+    overrides.put("SPACEBOT_PORT", "api.port");
+    overrides.put("SPACEBOT_BIND", "api.bind");
+    overrides.put("SPACEBOT_AUTH_TOKEN", "api.auth_token");
+    overrides.put("SPACEBOT_STORE", "store.kind");
+    overrides.put("SPACEBOT_PG_URL", "store.postgres.url");
+    for (var e : overrides.entrySet()) {
+      String value = env.get(e.getKey());
+      if (value != null && !value.isBlank()) {
+        config = ConfigTree.with(config, e.getValue(), value, "environment variable " + e.getKey());
+      }
+    }
+    return config;
+  }
+
+  private SpacebotConfig build(ConfigTree t, Path dataDir) {
+    ApiConfig api = new ApiConfig(
+        t.integer("api.port", 19898, 0, 65535),
+        t.string("api.bind", "127.0.0.1"),
+        t.string("api.auth_token", null),
+        t.integer("api.max_message_bytes", 65536, 1, 10 * 1024 * 1024),
+        t.integer("api.max_body_bytes", 10 * 1024 * 1024, 1024, Integer.MAX_VALUE));
+
+    String kind = t.string("store.kind", StoreConfig.EMBEDDED);
+    if (!kind.equals(StoreConfig.EMBEDDED) && !kind.equals(StoreConfig.POSTGRES)) {
+      throw ConfigTree.bad("store.kind", t.find("store.kind"), "must be embedded or postgres, got \"" + kind + "\"");
+    }
+    StoreConfig store = new StoreConfig(kind, t.string("store.postgres.url", null));
+    if (kind.equals(StoreConfig.POSTGRES)) {
+      // The Postgres store arrives with the memory and cluster work; refuse clearly rather than half-run.
+      throw ConfigTree.bad("store.kind", t.find("store.kind"),
+          "postgres is not available in this version yet; use embedded");
+    }
+
+    Map<String, ProviderConfig> providers = providers(t);
+    LlmConfig llm = new LlmConfig(providers, t.integer("llm.timeout_seconds", 120, 1, 3600));
+
+    Routing fallback = fallbackRouting(providers);
+    Routing defaults = routing(t, "defaults.routing", providers);
+    List<AgentConfig> agents = agents(t, providers, defaults.orElse(fallback));
+
+    return new SpacebotConfig(
+        dataDir,
+        api,
+        store,
+        llm,
+        agents,
+        new ChannelSettings(t.integer("channel.max_turns", 5, 1, 100), t.integer("channel.history_limit", 200, 0, 10000)),
+        new DeliveryConfig(
+            t.integer("delivery.max_attempts", 3, 1, 20),
+            t.integer("delivery.initial_backoff_ms", 1000, 1, 600_000),
+            t.integer("delivery.max_backoff_ms", 8000, 1, 3_600_000)),
+        new EventsConfig(
+            t.integer("events.replay_buffer", 1000, 0, 1_000_000),
+            t.integer("events.client_buffer", 512, 1, 1_000_000),
+            t.integer("events.ping_seconds", 15, 1, 3600)),
+        new ClusterConfig(
+            false,
+            t.string("cluster.name", "spacebot"),
+            t.string("cluster.host", "127.0.0.1"),
+            t.integer("cluster.port", 5701, 1, 65535),
+            t.strings("cluster.members")));
+  }
+
+  private Map<String, ProviderConfig> providers(ConfigTree t) {
+    Map<String, ProviderConfig> out = new LinkedHashMap<>();
+    for (String id : t.keys("llm.providers")) {
+      String p = "llm.providers." + id;
+      String kind = t.string(p + ".kind", "openai");
+      if (!PROVIDER_KINDS.contains(kind)) {
+        throw ConfigTree.bad(p + ".kind", t.find(p + ".kind"), "must be one of " + PROVIDER_KINDS + ", got \"" + kind + "\"");
+      }
+      String apiKey = t.string(p + ".api_key", null);
+      String baseUrl = t.string(p + ".base_url", null);
+      boolean usable = kind.equals("ollama") ? baseUrl != null : apiKey != null;
+      if (usable) {
+        out.put(id, new ProviderConfig(id, kind, apiKey, baseUrl, t.string(p + ".default_model", null)));
+      }
+    }
+    return out;
+  }
+
+  /** SPACEBOT_MODEL for every slot, else the first configured provider's default model, else none. */
+  private Routing fallbackRouting(Map<String, ProviderConfig> providers) {
+    String model = env.get("SPACEBOT_MODEL");
+    if (model != null && !model.isBlank()) {
+      checkModel("SPACEBOT_MODEL", model.trim(), "environment variable SPACEBOT_MODEL", providers);
+      return Routing.all(model.trim());
+    }
+    List<String> order = new ArrayList<>(PREFERRED_PROVIDERS);
+    providers.keySet().stream().filter(id -> !order.contains(id)).forEach(order::add);
+    for (String id : order) {
+      ProviderConfig p = providers.get(id);
+      if (p != null && p.defaultModel() != null) {
+        return Routing.all(id + "/" + p.defaultModel());
+      }
+    }
+    return Routing.NONE;
+  }
+
+  private List<AgentConfig> agents(ConfigTree t, Map<String, ProviderConfig> providers, Routing defaults) {
+    List<AgentConfig> out = new ArrayList<>();
+    List<ConfigTree> items = t.mappings("agents");
+    for (int i = 0; i < items.size(); i++) {
+      ConfigTree a = items.get(i);
+      String id = a.string("id", null);
+      if (id == null) {
+        throw a.fail("id", null, "is missing (" + t.origin("agents") + ")");
+      }
+      if (!AGENT_ID.matcher(id).matches()) {
+        throw a.fail("id", a.find("id"), "must be lower-case letters, digits, - or _ (at most 64), got \"" + id + "\"");
+      }
+      if (out.stream().anyMatch(x -> x.id().equals(id))) {
+        throw a.fail("id", a.find("id"), "\"" + id + "\" is used by two agents");
+      }
+      Routing own = routing(a, "routing", providers);
+      // SPACEBOT_MODEL sets every slot of every agent, overriding files.
+      String forced = env.get("SPACEBOT_MODEL");
+      Routing resolved = forced != null && !forced.isBlank() ? Routing.all(forced.trim()) : own.orElse(defaults);
+      out.add(new AgentConfig(id, a.string("name", id), resolved));
+    }
+    if (out.isEmpty()) {
+      throw new ConfigException("agents must list at least one agent (" + t.origin("agents") + ")");
+    }
+    return out;
+  }
+
+  private Routing routing(ConfigTree t, String path, Map<String, ProviderConfig> providers) {
+    for (String key : t.keys(path)) {
+      if (!SLOTS.contains(key)) {
+        throw t.fail(path + "." + key, t.find(path + "." + key), "is not a process slot; use one of " + SLOTS);
+      }
+    }
+    String[] slots = {"channel", "branch", "worker", "compactor", "cortex"};
+    String[] models = new String[slots.length];
+    for (int i = 0; i < slots.length; i++) {
+      String key = path + "." + slots[i];
+      models[i] = t.string(key, null);
+      if (models[i] != null) {
+        checkModel(t.full(key), models[i], t.origin(key), providers);
+      }
+    }
+    return new Routing(models[0], models[1], models[2], models[3], models[4]);
+  }
+
+  private static void checkModel(String key, String model, String origin, Map<String, ProviderConfig> providers) {
+    int slash = model.indexOf('/');
+    if (slash <= 0 || slash == model.length() - 1) {
+      throw new ConfigException(key + " must be provider/model, got \"" + model + "\" (" + origin + ")");
+    }
+    String provider = model.substring(0, slash);
+    if (!providers.containsKey(provider)) {
+      throw new ConfigException(key + " uses provider \"" + provider + "\", which is not configured (" + origin
+          + "); configured: " + (providers.isEmpty() ? "none — set OPENAI_API_KEY, ANTHROPIC_API_KEY, OPENROUTER_API_KEY or OLLAMA_BASE_URL" : providers.keySet()));
+    }
+  }
+
+  private static void checkKnownKeys(ConfigTree user) {
+    for (var section : KNOWN_KEYS.entrySet()) {
+      String path = section.getKey();
+      List<String> keys = path.isEmpty() ? List.copyOf(user.entries().keySet()) : user.find(path) instanceof ConfigValue.Mapping ? user.keys(path) : List.of();
+      for (String key : keys) {
+        if (!section.getValue().contains(key)) {
+          String full = path.isEmpty() ? key : path + "." + key;
+          throw ConfigTree.bad(full, user.find(full), "is not a known key; known keys here: " + String.join(", ", new java.util.TreeSet<>(section.getValue())));
+        }
+      }
+    }
+  }
+
+  private static String readDefaults() {
+    try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(DEFAULTS_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(DEFAULTS_RESOURCE + " is missing from the classpath");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package ai.spacebot.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** The whole typed configuration, read once at start by {@link ConfigLoader}. */
+public record SpacebotConfig(
+    Path dataDir,
+    ApiConfig api,
+    StoreConfig store,
+    LlmConfig llm,
+    List<AgentConfig> agents,
+    ChannelSettings channel,
+    DeliveryConfig delivery,
+    EventsConfig events,
+    ClusterConfig cluster) {
+
+  public Optional<AgentConfig> agent(String id) {
+    return agents.stream().filter(a -> a.id().equals(id)).findFirst();
+  }
+
+  public Path agentDir(String agentId) {
+    return dataDir.resolve("agents").resolve(agentId);
+  }
+
+  public SpacebotConfig withCluster(boolean enabled) {
+    return new SpacebotConfig(dataDir, api, store, llm, agents, channel, delivery, events,
+        new ClusterConfig(enabled, cluster.name(), cluster.host(), cluster.port(), cluster.members()));
+  }
+}

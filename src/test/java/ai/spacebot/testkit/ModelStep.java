@@ -1,0 +1,127 @@
+package ai.spacebot.testkit;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One scripted answer of {@link ScriptedModelServer}: what the fake model replies to a single
+ * chat-completions request. Instances are immutable; {@link #delayed} and {@link #withChunkDelay}
+ * return modified copies, so a step can be built once and enqueued many times.
+ */
+public final class ModelStep {
+
+  /** What kind of answer the server gives. */
+  public enum Kind { REPLY, ERROR, HANG }
+
+  /** One function call the model asks for; {@code argumentsJson} is sent verbatim as the arguments string. */
+  public record ToolCall(String name, String argumentsJson) {
+    public ToolCall {
+      Objects.requireNonNull(name, "name");
+      argumentsJson = argumentsJson == null ? "" : argumentsJson;
+    }
+  }
+
+  private final Kind kind;
+  private final List<String> textChunks;
+  private final List<ToolCall> toolCalls;
+  private final int status;
+  private final String errorMessage;
+  private final Duration delay;
+  private final Duration chunkDelay;
+
+  private ModelStep(Kind kind, List<String> textChunks, List<ToolCall> toolCalls, int status,
+                    String errorMessage, Duration delay, Duration chunkDelay) {
+    this.kind = kind;
+    this.textChunks = List.copyOf(textChunks);
+    this.toolCalls = List.copyOf(toolCalls);
+    this.status = status;
+    this.errorMessage = errorMessage;
+    this.delay = delay;
+    this.chunkDelay = chunkDelay;
+  }
+
+  private static ModelStep reply(List<String> chunks, List<ToolCall> calls) {
+    return new ModelStep(Kind.REPLY, chunks, calls, 200, null, Duration.ZERO, Duration.ZERO);
+  }
+
+  /** Assistant text; streamed as one delta per chunk, concatenated when not streaming. */
+  public static ModelStep text(String... chunks) {
+    return reply(List.of(chunks), List.of());
+  }
+
+  /** A single tool call and no text; finish_reason "tool_calls". */
+  public static ModelStep toolCall(String name, String argumentsJson) {
+    return reply(List.of(), List.of(new ToolCall(name, argumentsJson)));
+  }
+
+  /** Several tool calls in one response (parallel tool calls). */
+  public static ModelStep toolCalls(List<ToolCall> calls) {
+    if (calls.isEmpty()) throw new IllegalArgumentException("at least one tool call");
+    return reply(List.of(), calls);
+  }
+
+  public static ModelStep toolCalls(ToolCall... calls) {
+    return toolCalls(List.of(calls));
+  }
+
+  /** Text followed by a tool call in the same response, as models do when they "think aloud". */
+  public static ModelStep textThenToolCall(String text, String name, String argumentsJson) {
+    return reply(List.of(text), List.of(new ToolCall(name, argumentsJson)));
+  }
+
+  /**
+   * An HTTP error with an OpenAI error body. The error type follows the status the way the
+   * real API does (429 rate limit, 401 bad key, 5xx server error), so client-side error mapping is exercised.
+   */
+  public static ModelStep error(int status, String message) {
+    if (status < 400) throw new IllegalArgumentException("error status must be >= 400: " + status);
+    return new ModelStep(Kind.ERROR, List.of(), List.of(), status, message, Duration.ZERO, Duration.ZERO);
+  }
+
+  /** Accept the request and never answer; the connection is dropped only when the server closes. */
+  public static ModelStep hang() {
+    return new ModelStep(Kind.HANG, List.of(), List.of(), 0, null, Duration.ZERO, Duration.ZERO);
+  }
+
+  /** Wait {@code d} (on a timer, never blocking) before sending anything, headers included. */
+  public ModelStep delayed(Duration d) {
+    return new ModelStep(kind, textChunks, toolCalls, status, errorMessage, requirePositive(d), chunkDelay);
+  }
+
+  /** When streaming, wait {@code d} between SSE chunks (headers and first chunk go out at once). */
+  public ModelStep withChunkDelay(Duration d) {
+    return new ModelStep(kind, textChunks, toolCalls, status, errorMessage, delay, requirePositive(d));
+  }
+
+  private static Duration requirePositive(Duration d) {
+    if (d == null || d.isNegative()) throw new IllegalArgumentException("duration must be >= 0: " + d);
+    return d;
+  }
+
+  public Kind kind() { return kind; }
+  public List<String> textChunks() { return textChunks; }
+  public List<ToolCall> toolCalls() { return toolCalls; }
+  public int status() { return status; }
+  public String errorMessage() { return errorMessage; }
+  public Duration delay() { return delay; }
+  public Duration chunkDelay() { return chunkDelay; }
+
+  /** The whole assistant text, or null when the step has none (OpenAI sends content null then). */
+  public String text() {
+    return textChunks.isEmpty() ? null : String.join("", textChunks);
+  }
+
+  public String finishReason() {
+    return toolCalls.isEmpty() ? "stop" : "tool_calls";
+  }
+
+  @Override
+  public String toString() {
+    return switch (kind) {
+      case REPLY -> "ModelStep.reply(text=" + text() + ", toolCalls=" + toolCalls + ", delay=" + delay + ")";
+      case ERROR -> "ModelStep.error(" + status + ", " + errorMessage + ")";
+      case HANG -> "ModelStep.hang()";
+    };
+  }
+}
