@@ -155,9 +155,11 @@ final class Channel {
       reactions = reactions.compose(v -> services.transcript().enqueue(reaction))
           .onSuccess(v -> services.outbox().deliver(new PendingDelivery(reaction.id(), reaction, 0)));
     }
+    // The turn ends when its reply is delivered (or given up on), so replies leave in order and
+    // typing stops only after the answer is out.
     return reactions
         .compose(v -> services.transcript().completeTurn(ids, reply))
-        .onSuccess(recorded -> {
+        .compose(recorded -> {
           incoming.forEach(this::remember);
           if (reply != null) {
             remember(AiMessage.from(reply.text()));
@@ -165,13 +167,13 @@ final class Channel {
           if (!recorded) {
             log.info("[{}] Turn for {} was already answered; not sending again", conversationId, ids);
           } else if (reply != null) {
-            services.outbox().deliver(new PendingDelivery(reply.id(), reply, 0));
+            return services.outbox().deliver(new PendingDelivery(reply.id(), reply, 0));
           } else if (state.skipped) {
             log.debug("[{}] Skipped: {}", conversationId, state.skipReason);
           }
+          return Future.<Void>succeededFuture();
         })
-        .onComplete(ar -> typing(false))
-        .mapEmpty();
+        .onComplete(ar -> typing(false));
   }
 
   private Future<Void> fail(List<String> ids, List<ChatMessage> incoming, String explanation) {

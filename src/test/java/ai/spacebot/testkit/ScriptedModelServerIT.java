@@ -42,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Round trips through LangChain4j's real OpenAI client, so the wire format is checked by a real parser. */
-class ScriptedModelServerTest {
+class ScriptedModelServerIT {
 
   private static final ToolSpecification REPLY_TOOL = ToolSpecification.builder()
       .name("reply").description("Send a reply to the user")

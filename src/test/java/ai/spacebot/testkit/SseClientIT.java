@@ -17,7 +17,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class SseClientTest {
+class SseClientIT {
 
   private static Vertx vertx;
   private static HttpServer server;
