@@ -25,11 +25,11 @@ final class ClusterSetup {
     cfg.setProperty("hazelcast.shutdownhook.enabled", "false");
     NetworkConfig net = cfg.getNetworkConfig();
     net.setPort(cluster.port()).setPortAutoIncrement(true);
-    net.getInterfaces().setEnabled(true).addInterface(cluster.host());
+    net.getInterfaces().setEnabled(true).clear().addInterface(cluster.host());
     JoinConfig join = net.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members().isEmpty() ? java.util.List.of(cluster.host()) : cluster.members());
+    join.getTcpIpConfig().setEnabled(true).clear().setMembers(cluster.members().isEmpty() ? java.util.List.of(cluster.host()) : cluster.members());
     return new HazelcastClusterManager(cfg);
   }
 

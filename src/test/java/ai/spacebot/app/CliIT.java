@@ -1,0 +1,107 @@
+package ai.spacebot.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.spacebot.testkit.SpacebotProcess;
+import ai.spacebot.testkit.TestApp;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The command line as an operator uses it, against the packaged jar. */
+class CliIT {
+  private static final Duration WAIT = Duration.ofSeconds(90);
+
+  @Test
+  void daemonStartStatusStop() throws Exception {
+    Path dir = Files.createTempDirectory("spacebot-cli");
+    int port = TestApp.freePort();
+    Map<String, String> env = Map.of("SPACEBOT_DIR", dir.toString(), "SPACEBOT_PORT", String.valueOf(port));
+    long pid = -1;
+    try {
+      SpacebotProcess.Result start = SpacebotProcess.run(env, WAIT, "start");
+      assertThat(start.exitCode()).as(start.output()).isZero();
+      Matcher m = Pattern.compile("pid (\\d+)").matcher(start.output());
+      assertThat(m.find()).as(start.output()).isTrue();
+      pid = Long.parseLong(m.group(1));
+      assertThat(start.output()).contains("http://127.0.0.1:" + port);
+      assertThat(ProcessHandle.of(pid)).hasValueSatisfying(p -> assertThat(p.isAlive()).isTrue());
+      assertThat(Files.readString(dir.resolve("spacebot.pid")).trim()).isEqualTo(String.valueOf(pid));
+      assertThat(dir.resolve("logs/spacebot.log")).exists();
+
+      SpacebotProcess.Result again = SpacebotProcess.run(env, WAIT, "start");
+      assertThat(again.exitCode()).isEqualTo(1);
+      assertThat(again.output()).contains("already running").contains(String.valueOf(pid));
+
+      SpacebotProcess.Result status = SpacebotProcess.run(env, WAIT, "status");
+      assertThat(status.exitCode()).as(status.output()).isZero();
+      assertThat(status.output()).contains("pid:    " + pid).contains("port:   " + port).contains("uptime:");
+
+      SpacebotProcess.Result stop = SpacebotProcess.run(env, WAIT, "stop");
+      assertThat(stop.exitCode()).as(stop.output()).isZero();
+      assertThat(stop.output()).contains("Stopped.");
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+      assertThat(dir.resolve("spacebot.pid")).doesNotExist();
+
+      SpacebotProcess.Result after = SpacebotProcess.run(env, WAIT, "status");
+      assertThat(after.exitCode()).isEqualTo(3);
+      assertThat(after.output()).contains("not running");
+    } finally {
+      if (pid > 0) {
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
+  }
+
+  @Test
+  void stalePidFileIsDetectedAndReplaced() throws Exception {
+    Path dir = Files.createTempDirectory("spacebot-stale");
+    int port = TestApp.freePort();
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    Files.writeString(dir.resolve("spacebot.pid"), gone.pid() + "\n");
+    Map<String, String> env = Map.of("SPACEBOT_DIR", dir.toString(), "SPACEBOT_PORT", String.valueOf(port));
+
+    assertThat(SpacebotProcess.run(env, WAIT, "status").exitCode()).isEqualTo(3);
+    try (SpacebotProcess app = SpacebotProcess.start(env, "start", "--foreground").awaitHealthy(port, WAIT)) {
+      assertThat(Files.readString(dir.resolve("spacebot.pid")).trim()).isEqualTo(String.valueOf(app.pid()));
+      assertThat(app.output()).contains("stale pid file");
+      app.terminate();
+    }
+  }
+
+  @Test
+  void badConfigFileStopsStartWithOneMessageNamingKeyAndLine() throws Exception {
+    Path dir = Files.createTempDirectory("spacebot-badconf");
+    Files.writeString(dir.resolve("config.yaml"), "# my settings\napi:\n  port: not-a-port\n");
+    SpacebotProcess.Result result = SpacebotProcess.run(Map.of("SPACEBOT_DIR", dir.toString()), WAIT, "start", "--foreground");
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.output().strip().lines()).hasSize(1);
+    assertThat(result.output()).contains("api.port").contains("line 3").contains("not-a-port");
+    assertThat(result.output()).doesNotContain("Exception").doesNotContain("\tat ");
+
+    Path broken = dir.resolve("broken.yaml");
+    Files.writeString(broken, "api:\n  port: 1\n bind: x\n");
+    SpacebotProcess.Result syntax = SpacebotProcess.run(Map.of("SPACEBOT_DIR", dir.toString()), WAIT, "start", "--config", broken.toString());
+    assertThat(syntax.exitCode()).isEqualTo(2);
+    assertThat(syntax.output()).contains("broken.yaml").contains("line 3").doesNotContain("\tat ");
+
+    SpacebotProcess.Result missing = SpacebotProcess.run(Map.of("SPACEBOT_DIR", dir.toString()), WAIT, "status", "--config", "/nonexistent.yaml");
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.output()).contains("/nonexistent.yaml").contains("does not exist");
+  }
+
+  @Test
+  void versionAndUsage() {
+    SpacebotProcess.Result version = SpacebotProcess.run(Map.of(), WAIT, "version");
+    assertThat(version.exitCode()).isZero();
+    assertThat(version.output()).startsWith("spacebot ");
+    SpacebotProcess.Result unknown = SpacebotProcess.run(Map.of(), WAIT, "frobnicate");
+    assertThat(unknown.exitCode()).isEqualTo(2);
+    assertThat(unknown.output()).contains("frobnicate").doesNotContain("\tat ");
+  }
+}
