@@ -6,51 +6,40 @@ import io.vertx.jdbcclient.JDBCConnectOptions;
 import io.vertx.jdbcclient.JDBCPool;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
-import io.vertx.sqlclient.SqlConnection;
 import java.nio.file.Path;
-import java.util.function.Function;
 
 /**
- * The embedded SQLite database: one writer connection (SQLite has one writer anyway, and a single
- * connection never meets SQLITE_BUSY) and a small read pool, both WAL with {@code synchronous=NORMAL}.
- *
- * <p>Transactions go through {@link #tx}: {@code BEGIN IMMEDIATE} by hand. vertx-jdbc-client 5.0.x's
- * {@code withTransaction} leaves pooled connections out of auto-commit, after which plain writes are
- * silently lost (upstream vert-x3/vertx-jdbc-client#356), so it is never used here.
+ * The embedded SQLite database in WAL mode: all writes through the {@link SqliteWriter} (one
+ * connection, group commit), reads through a small vertx-jdbc-client pool that WAL lets run beside
+ * the writer. Reads never use {@code withTransaction}: in vertx-jdbc-client 5.0.x it leaves pooled
+ * connections out of auto-commit (upstream vert-x3/vertx-jdbc-client#356).
  */
 public final class Database {
-  private final Pool writer;
+  private final Vertx vertx;
+  private final SqliteWriter writer;
   private final Pool reader;
 
-  private Database(Pool writer, Pool reader) {
+  private Database(Vertx vertx, SqliteWriter writer, Pool reader) {
+    this.vertx = vertx;
     this.writer = writer;
     this.reader = reader;
   }
 
   /** Opens (creating if needed) {@code file} and applies pending migrations. */
   public static Future<Database> open(Vertx vertx, Path file) {
-    String url = "jdbc:sqlite:" + file + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=10000&foreign_keys=true";
-    Pool writer = JDBCPool.pool(vertx, new JDBCConnectOptions().setJdbcUrl(url), new PoolOptions().setMaxSize(1).setName("sqlite-writer"));
-    Pool reader = JDBCPool.pool(vertx, new JDBCConnectOptions().setJdbcUrl(url), new PoolOptions().setMaxSize(4).setName("sqlite-reader"));
-    Database db = new Database(writer, reader);
-    return writer.query("PRAGMA journal_mode=WAL").execute()
-        .compose(v -> new Migrations(db).apply())
-        .map(db)
-        .recover(err -> db.close().transform(x -> Future.failedFuture(err)));
+    String url = "jdbc:sqlite:" + file;
+    return SqliteWriter.open(vertx, url).compose(writer -> {
+      Pool reader = JDBCPool.pool(vertx,
+          new JDBCConnectOptions().setJdbcUrl(url + "?busy_timeout=10000"),
+          new PoolOptions().setMaxSize(4).setName("sqlite-reader"));
+      Database db = new Database(vertx, writer, reader);
+      return new Migrations(db).apply().map(db).recover(err -> db.close().transform(x -> Future.failedFuture(err)));
+    });
   }
 
-  /** Runs {@code work} in one write transaction on the writer connection; rolls back on failure. */
-  public <T> Future<T> tx(Function<SqlConnection, Future<T>> work) {
-    return writer.withConnection(c -> c.query("BEGIN IMMEDIATE").execute()
-        .compose(v -> work.apply(c))
-        .compose(
-            result -> c.query("COMMIT").execute().map(result),
-            err -> c.query("ROLLBACK").execute().transform(x -> Future.<T>failedFuture(err))));
-  }
-
-  /** Single auto-committed statements that need no transaction still go to the one writer. */
-  public Pool writer() {
-    return writer;
+  /** Runs write work in the next group-committed transaction. */
+  public <T> Future<T> write(SqliteWriter.Work<T> work) {
+    return writer.submit(work);
   }
 
   public Pool reader() {
@@ -58,6 +47,9 @@ public final class Database {
   }
 
   public Future<Void> close() {
-    return Future.join(writer.close(), reader.close()).mapEmpty();
+    return reader.close().compose(v -> vertx.executeBlocking(() -> {
+      writer.close();
+      return null;
+    }));
   }
 }

@@ -2,7 +2,6 @@ package ai.spacebot.store;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -36,10 +35,12 @@ final class Migrations {
 
   Future<Void> apply() {
     List<Migration> all = load();
-    return db.writer().query("""
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-              version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at INTEGER NOT NULL)""")
-        .execute()
+    return db.write(sql -> {
+          sql.execute("""
+              CREATE TABLE IF NOT EXISTS schema_migrations (
+                version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at INTEGER NOT NULL)""");
+          return null;
+        })
         .compose(v -> db.reader().query("SELECT version, name, checksum FROM schema_migrations").execute())
         .compose(rows -> {
           Map<Integer, String> applied = new HashMap<>();
@@ -64,13 +65,14 @@ final class Migrations {
 
   private Future<Void> run(Migration m) {
     log.info("Applying migration {}", m.name());
-    return db.tx(c -> {
-      Future<Void> chain = Future.succeededFuture();
+    // One migration is one piece of write work: all of it commits, or none.
+    return db.write(sql -> {
       for (String statement : statements(m.sql())) {
-        chain = chain.compose(v -> c.query(statement).execute().mapEmpty());
+        sql.execute(statement);
       }
-      return chain.compose(v -> c.preparedQuery("INSERT INTO schema_migrations(version, name, checksum, applied_at) VALUES (?, ?, ?, ?)")
-          .execute(Tuple.of(m.version(), m.name(), m.checksum(), System.currentTimeMillis())).mapEmpty());
+      sql.update("INSERT INTO schema_migrations(version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
+          m.version(), m.name(), m.checksum(), System.currentTimeMillis());
+      return null;
     });
   }
 

@@ -6,7 +6,9 @@ import ai.spacebot.bus.OutboundMessage;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,24 +41,27 @@ public final class TranscriptRepository {
   /** Stores an inbound message unless its (conversation, platform message id) was seen before. */
   public Future<Accepted> acceptInbound(InboundMessage m) {
     long now = System.currentTimeMillis();
-    return db.writer().preparedQuery("""
-            INSERT INTO conversations(id, agent_id, platform, created_at, last_activity_at) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT(id) DO UPDATE SET last_activity_at = excluded.last_activity_at""")
-        .execute(Tuple.of(m.conversationId(), m.agentId(), m.platform(), now, now))
-        .compose(v -> db.writer().preparedQuery("""
-                INSERT INTO messages(id, conversation_id, agent_id, direction, platform, platform_message_id,
-                                     sender_id, sender_name, text, status, created_at, updated_at)
-                VALUES (?, ?, ?, 'inbound', ?, ?, ?, ?, ?, 'received', ?, ?) ON CONFLICT DO NOTHING""")
-            .execute(Tuple.from(new Object[] {m.id(), m.conversationId(), m.agentId(), m.platform(), m.platformMessageId(),
-                m.senderId(), m.senderName(), m.text(), m.timestamp(), now})))
-        .compose(rows -> {
-          if (rows.rowCount() > 0) {
-            return Future.succeededFuture(new Accepted(m.id(), false));
-          }
-          return db.reader().preparedQuery("SELECT id FROM messages WHERE conversation_id = ? AND platform_message_id = ?")
-              .execute(Tuple.of(m.conversationId(), m.platformMessageId()))
-              .map(found -> new Accepted(found.iterator().hasNext() ? found.iterator().next().getString("id") : m.id(), true));
-        });
+    return db.write(sql -> {
+      sql.update("""
+          INSERT INTO conversations(id, agent_id, platform, created_at, last_activity_at) VALUES (?, ?, ?, ?, ?)
+          ON CONFLICT(id) DO UPDATE SET last_activity_at = excluded.last_activity_at""",
+          m.conversationId(), m.agentId(), m.platform(), now, now);
+      int inserted = sql.update("""
+          INSERT INTO messages(id, conversation_id, agent_id, direction, platform, platform_message_id,
+                               sender_id, sender_name, text, status, created_at, updated_at)
+          VALUES (?, ?, ?, 'inbound', ?, ?, ?, ?, ?, 'received', ?, ?) ON CONFLICT DO NOTHING""",
+          m.id(), m.conversationId(), m.agentId(), m.platform(), m.platformMessageId(), m.senderId(), m.senderName(),
+          m.text(), m.timestamp(), now);
+      if (inserted > 0) {
+        return new Accepted(m.id(), false);
+      }
+      PreparedStatement find = sql.prepare("SELECT id FROM messages WHERE conversation_id = ? AND platform_message_id = ?");
+      find.setString(1, m.conversationId());
+      find.setString(2, m.platformMessageId());
+      try (ResultSet rs = find.executeQuery()) {
+        return new Accepted(rs.next() ? rs.getString(1) : m.id(), true);
+      }
+    });
   }
 
   /** The last {@code limit} messages of a conversation, oldest first. */
@@ -80,58 +85,65 @@ public final class TranscriptRepository {
    */
   public Future<Boolean> completeTurn(List<String> inboundIds, OutboundMessage reply) {
     long now = System.currentTimeMillis();
-    return db.tx(c -> {
-      Future<Void> chain = Future.succeededFuture();
+    return db.write(sql -> {
       if (reply != null) {
-        chain = chain
-            .compose(v -> c.preparedQuery("""
-                    INSERT INTO messages(id, conversation_id, agent_id, direction, platform, sender_id, sender_name, text,
-                                         status, in_reply_to, created_at, updated_at)
-                    VALUES (?, ?, ?, 'outbound', ?, ?, ?, ?, 'pending', ?, ?, ?)""")
-                .execute(Tuple.from(new Object[] {reply.id(), reply.conversationId(), reply.agentId(), reply.platform(),
-                    reply.agentId(), null, reply.text(), reply.inReplyTo(), now, now}))
-                .mapEmpty())
-            .compose(v -> insertOutbox(c, reply, now));
+        sql.update("""
+            INSERT INTO messages(id, conversation_id, agent_id, direction, platform, sender_id, sender_name, text,
+                                 status, in_reply_to, created_at, updated_at)
+            VALUES (?, ?, ?, 'outbound', ?, ?, ?, ?, 'pending', ?, ?, ?)""",
+            reply.id(), reply.conversationId(), reply.agentId(), reply.platform(), reply.agentId(), null, reply.text(),
+            reply.inReplyTo(), now, now);
+        insertOutbox(sql, reply, now);
       }
-      return chain.compose(v -> setStatus(c, inboundIds, reply != null ? ANSWERED : SKIPPED, null, now)).map(true);
+      setStatus(sql, inboundIds, reply != null ? ANSWERED : SKIPPED, null, now);
+      return true;
     }).recover(err -> isUniqueViolation(err) ? Future.succeededFuture(false) : Future.failedFuture(err));
   }
 
   /** Queues a platform action that is not a transcript message (a reaction). */
   public Future<Void> enqueue(OutboundMessage action) {
-    return db.tx(c -> insertOutbox(c, action, System.currentTimeMillis()))
-        .recover(err -> isUniqueViolation(err) ? Future.succeededFuture() : Future.failedFuture(err));
+    return db.<Void>write(sql -> {
+      insertOutbox(sql, action, System.currentTimeMillis());
+      return null;
+    }).recover(err -> isUniqueViolation(err) ? Future.succeededFuture() : Future.failedFuture(err));
   }
 
   /** Marks inbound messages failed and adds a system line to the transcript explaining why. */
   public Future<Void> failTurn(String conversationId, String agentId, String platform, List<String> inboundIds,
       String systemMessageId, String explanation) {
     long now = System.currentTimeMillis();
-    return db.tx(c -> c.preparedQuery("""
-            INSERT INTO messages(id, conversation_id, agent_id, direction, platform, sender_id, sender_name, text, status,
-                                 in_reply_to, created_at, updated_at)
-            VALUES (?, ?, ?, 'system', ?, 'system', 'system', ?, 'delivered', ?, ?, ?)""")
-        .execute(Tuple.from(new Object[] {systemMessageId, conversationId, agentId, platform, explanation,
-            inboundIds.isEmpty() ? null : inboundIds.get(0), now, now}))
-        .compose(v -> setStatus(c, inboundIds, FAILED, explanation, now)));
+    return db.write(sql -> {
+      sql.update("""
+          INSERT INTO messages(id, conversation_id, agent_id, direction, platform, sender_id, sender_name, text, status,
+                               in_reply_to, created_at, updated_at)
+          VALUES (?, ?, ?, 'system', ?, 'system', 'system', ?, 'delivered', ?, ?, ?)""",
+          systemMessageId, conversationId, agentId, platform, explanation, inboundIds.isEmpty() ? null : inboundIds.get(0),
+          now, now);
+      setStatus(sql, inboundIds, FAILED, explanation, now);
+      return null;
+    });
   }
 
   public Future<Void> markDelivered(PendingDelivery d) {
     long now = System.currentTimeMillis();
-    return db.writer().preparedQuery("UPDATE outbox SET status = 'delivered', attempts = ?, updated_at = ? WHERE id = ?")
-        .execute(Tuple.of(d.attempts(), now, d.outboxId()))
-        .compose(v -> d.message().kind().equals(OutboundMessage.MESSAGE)
-            ? db.writer().preparedQuery("UPDATE messages SET status = 'delivered', updated_at = ? WHERE id = ?")
-                .execute(Tuple.of(now, d.message().id())).mapEmpty()
-            : Future.<Void>succeededFuture());
+    return db.write(sql -> {
+      sql.update("UPDATE outbox SET status = 'delivered', attempts = ?, updated_at = ? WHERE id = ?", d.attempts(), now,
+          d.outboxId());
+      if (d.message().kind().equals(OutboundMessage.MESSAGE)) {
+        sql.update("UPDATE messages SET status = 'delivered', updated_at = ? WHERE id = ?", now, d.message().id());
+      }
+      return null;
+    });
   }
 
   public Future<Void> markFailed(PendingDelivery d, String error) {
     long now = System.currentTimeMillis();
-    return db.writer().preparedQuery("UPDATE outbox SET status = 'failed', attempts = ?, last_error = ?, updated_at = ? WHERE id = ?")
-        .execute(Tuple.of(d.attempts(), error, now, d.outboxId()))
-        .compose(v -> db.writer().preparedQuery("UPDATE messages SET status = 'failed', error = ?, updated_at = ? WHERE id = ?")
-            .execute(Tuple.of(error, now, d.message().id())).mapEmpty());
+    return db.write(sql -> {
+      sql.update("UPDATE outbox SET status = 'failed', attempts = ?, last_error = ?, updated_at = ? WHERE id = ?",
+          d.attempts(), error, now, d.outboxId());
+      sql.update("UPDATE messages SET status = 'failed', error = ?, updated_at = ? WHERE id = ?", error, now, d.message().id());
+      return null;
+    });
   }
 
   /** Inbound messages accepted but never answered (e.g. the process died mid-turn), oldest first. */
@@ -165,25 +177,20 @@ public final class TranscriptRepository {
         });
   }
 
-  private static Future<Void> insertOutbox(SqlConnection c, OutboundMessage m, long now) {
-    return c.preparedQuery("""
-            INSERT INTO outbox(id, message_id, conversation_id, platform, idempotency_key, payload, status, attempts,
-                               created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)""")
-        .execute(Tuple.from(new Object[] {m.id(), m.kind().equals(OutboundMessage.MESSAGE) ? m.id() : null,
-            m.conversationId(), m.platform(), m.idempotencyKey(), m.toJson().encode(), now, now}))
-        .mapEmpty();
+  private static void insertOutbox(SqliteWriter.Statements sql, OutboundMessage m, long now) throws SQLException {
+    sql.update("""
+        INSERT INTO outbox(id, message_id, conversation_id, platform, idempotency_key, payload, status, attempts,
+                           created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)""",
+        m.id(), m.kind().equals(OutboundMessage.MESSAGE) ? m.id() : null, m.conversationId(), m.platform(),
+        m.idempotencyKey(), m.toJson().encode(), now, now);
   }
 
-  private static Future<Void> setStatus(SqlConnection c, List<String> ids, String status, String error, long now) {
-    if (ids.isEmpty()) {
-      return Future.succeededFuture();
+  private static void setStatus(SqliteWriter.Statements sql, List<String> ids, String status, String error, long now)
+      throws SQLException {
+    for (String id : ids) {
+      sql.update("UPDATE messages SET status = ?, error = ?, updated_at = ? WHERE id = ?", status, error, now, id);
     }
-    String marks = String.join(",", Collections.nCopies(ids.size(), "?"));
-    Tuple args = Tuple.of(status, error, now);
-    ids.forEach(args::addValue);
-    return c.preparedQuery("UPDATE messages SET status = ?, error = ?, updated_at = ? WHERE id IN (" + marks + ")")
-        .execute(args).mapEmpty();
   }
 
   private static boolean isUniqueViolation(Throwable err) {
