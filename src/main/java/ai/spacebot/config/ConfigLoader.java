@@ -37,6 +37,9 @@ public final class ConfigLoader {
       "events", Set.of("replay_buffer", "client_buffer", "ping_seconds"),
       "cluster", Set.of("name", "host", "port", "members"));
 
+  private static final Set<String> PROVIDER_KEYS = Set.of("kind", "api_key", "base_url", "default_model");
+  private static final Set<String> AGENT_KEYS = Set.of("id", "name", "routing");
+
   private final Map<String, String> env;
 
   public ConfigLoader(Map<String, String> env) {
@@ -238,12 +241,30 @@ public final class ConfigLoader {
   private static void checkKnownKeys(ConfigTree user) {
     for (var section : KNOWN_KEYS.entrySet()) {
       String path = section.getKey();
+      if (!path.isEmpty() && user.find(path) instanceof ConfigValue.Scalar s && !s.isNull()) {
+        throw ConfigTree.bad(path, s, "must be a mapping of keys");
+      }
       List<String> keys = path.isEmpty() ? List.copyOf(user.entries().keySet()) : user.find(path) instanceof ConfigValue.Mapping ? user.keys(path) : List.of();
       for (String key : keys) {
         if (!section.getValue().contains(key)) {
           String full = path.isEmpty() ? key : path + "." + key;
           throw ConfigTree.bad(full, user.find(full), "is not a known key; known keys here: " + String.join(", ", new java.util.TreeSet<>(section.getValue())));
         }
+      }
+    }
+    for (String provider : user.keys("llm.providers")) {
+      ConfigTree p = user.subtree("llm.providers." + provider);
+      checkKeys(p, p.entries().keySet(), PROVIDER_KEYS);
+    }
+    for (ConfigTree agent : user.mappings("agents")) {
+      checkKeys(agent, agent.entries().keySet(), AGENT_KEYS);
+    }
+  }
+
+  private static void checkKeys(ConfigTree tree, Set<String> keys, Set<String> known) {
+    for (String key : keys) {
+      if (!known.contains(key)) {
+        throw tree.fail(key, tree.find(key), "is not a known key; known keys here: " + String.join(", ", new java.util.TreeSet<>(known)));
       }
     }
   }

@@ -29,6 +29,9 @@ final class ConfigTree {
       ConfigValue existing = out.get(key);
       if (existing instanceof ConfigValue.Mapping a && value instanceof ConfigValue.Mapping b) {
         out.put(key, merge(a, b));
+      } else if (existing instanceof ConfigValue.Mapping && value instanceof ConfigValue.Scalar s && s.isNull()) {
+        // An empty section ("llm:" with everything under it commented out) changes nothing.
+        return;
       } else {
         out.put(key, value);
       }
@@ -81,11 +84,11 @@ final class ConfigTree {
       return fallback;
     }
     try {
-      int value = Integer.parseInt(text);
+      long value = Long.parseLong(text);
       if (value < min || value > max) {
         throw fail(path, find(path), "must be between " + min + " and " + max + ", got " + value);
       }
-      return value;
+      return (int) value;
     } catch (NumberFormatException e) {
       throw fail(path, find(path), "must be a whole number, got \"" + text + "\"");
     }

@@ -38,7 +38,6 @@ final class YamlSource {
     Node root;
     try {
       LoaderOptions options = new LoaderOptions();
-      options.setAllowDuplicateKeys(false);
       root = new Yaml(options).compose(new StringReader(text));
     } catch (MarkedYAMLException e) {
       int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : -1;
@@ -52,11 +51,15 @@ final class YamlSource {
     if (!(root instanceof MappingNode)) {
       throw new ConfigException(name + " line " + line(root) + ": the top level must be a mapping of keys");
     }
-    return (ConfigValue.Mapping) convert(root, "");
+    return (ConfigValue.Mapping) convert(root, "", 0);
   }
 
-  private ConfigValue convert(Node node, String path) {
+  private ConfigValue convert(Node node, String path, int depth) {
     String origin = name + " line " + line(node);
+    if (depth > 32) {
+      // Also stops self-referencing aliases (x: &a [*a]), which would otherwise recurse forever.
+      throw new ConfigException(origin + ": nesting is too deep (a recursive alias?)");
+    }
     if (node instanceof MappingNode mapping) {
       LinkedHashMap<String, ConfigValue> entries = new LinkedHashMap<>();
       for (NodeTuple tuple : mapping.getValue()) {
@@ -64,14 +67,18 @@ final class YamlSource {
           throw new ConfigException(origin + ": keys must be plain names");
         }
         String child = path.isEmpty() ? key.getValue() : path + "." + key.getValue();
-        entries.put(key.getValue(), convert(tuple.getValueNode(), child));
+        if (entries.containsKey(key.getValue())) {
+          // compose() builds nodes only; SnakeYAML's own duplicate check lives in its object constructor.
+          throw new ConfigException(name + " line " + line(key) + ": duplicate key " + child);
+        }
+        entries.put(key.getValue(), convert(tuple.getValueNode(), child, depth + 1));
       }
       return new ConfigValue.Mapping(entries, origin);
     }
     if (node instanceof SequenceNode sequence) {
       List<ConfigValue> items = new ArrayList<>();
       for (int i = 0; i < sequence.getValue().size(); i++) {
-        items.add(convert(sequence.getValue().get(i), path + "[" + i + "]"));
+        items.add(convert(sequence.getValue().get(i), path + "[" + i + "]", depth + 1));
       }
       return new ConfigValue.Sequence(items, origin);
     }
