@@ -38,7 +38,21 @@ public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    useSharedAsyncPool();
     System.exit(run(args, System.getenv()));
+  }
+
+  /**
+   * On a 2-core machine the common ForkJoinPool has parallelism 1, and CompletableFuture then runs every
+   * async step on a brand-new thread. The JDK HttpClient under LangChain4j completes each model request
+   * that way, so every turn created a thread (measured: ~5,000 thread starts in 30 s of load). Two or
+   * more makes it use the pool. Must run before anything touches ForkJoinPool.
+   */
+  static void useSharedAsyncPool() {
+    String key = "java.util.concurrent.ForkJoinPool.common.parallelism";
+    if (System.getProperty(key) == null && Runtime.getRuntime().availableProcessors() <= 2) {
+      System.setProperty(key, "2");
+    }
   }
 
   static int run(String[] args, Map<String, String> env) {

@@ -45,13 +45,18 @@ final class Channel {
   private final AgentConfig agent;
   private final ChannelServices services;
   private final Context context;
+  private final java.util.function.IntConsumer onBusyChange;
+  private boolean reportedBusy;
   private final Deque<ChatMessage> history = new ArrayDeque<>();
   private final List<InboundMessage> pending = new ArrayList<>();
   private boolean loaded;
   private boolean running;
   private long lastActivity = System.currentTimeMillis();
 
-  Channel(String conversationId, String platform, AgentConfig agent, ChannelServices services, Context context) {
+  /** @param onBusyChange told +1 / -1 on the owning event loop when {@link #busy()} flips */
+  Channel(String conversationId, String platform, AgentConfig agent, ChannelServices services, Context context,
+      java.util.function.IntConsumer onBusyChange) {
+    this.onBusyChange = onBusyChange;
     this.conversationId = conversationId;
     this.platform = platform;
     this.agent = agent;
@@ -88,10 +93,19 @@ final class Channel {
       pending.add(message);
     }
     maybeRun();
+    reportBusy();
   }
 
   boolean busy() {
     return running || !pending.isEmpty();
+  }
+
+  private void reportBusy() {
+    boolean busy = busy();
+    if (busy != reportedBusy) {
+      reportedBusy = busy;
+      onBusyChange.accept(busy ? 1 : -1);
+    }
   }
 
   long lastActivity() {
@@ -105,6 +119,7 @@ final class Channel {
     List<InboundMessage> batch = new ArrayList<>(pending);
     pending.clear();
     running = true;
+    reportBusy();
     runTurn(batch).onComplete(ar -> {
       if (ar.failed()) {
         log.error("[{}] Turn failed unexpectedly", conversationId, ar.cause());
@@ -112,6 +127,7 @@ final class Channel {
       running = false;
       lastActivity = System.currentTimeMillis();
       maybeRun();
+      reportBusy();
     });
   }
 

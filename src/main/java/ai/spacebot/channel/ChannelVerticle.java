@@ -45,6 +45,7 @@ public final class ChannelVerticle extends VerticleBase {
   private final Map<String, Channel> channels = new HashMap<>();
   private ChannelServices services;
   private int shards;
+  private int busyChannels;
 
   public ChannelVerticle(SpacebotConfig config, TranscriptRepository transcript, ModelCatalog models,
       IdentityStore identities, int shard) {
@@ -68,7 +69,7 @@ public final class ChannelVerticle extends VerticleBase {
     registered.add(bus.<JsonObject>consumer(Addresses.HISTORY, this::history).completion());
     registered.add(bus.<JsonObject>consumer(Addresses.CHANNEL_STATUS, m -> m.reply(stats())).completion());
     vertx.setPeriodic(60_000, id -> evictIdle());
-    vertx.setPeriodic(1000, id -> publishStats());
+    publishStats();
     return Future.all(registered).compose(v -> resume());
   }
 
@@ -103,10 +104,14 @@ public final class ChannelVerticle extends VerticleBase {
     Channel channel = channels.get(in.conversationId());
     if (channel == null) {
       AgentConfig agent = config.agent(in.agentId()).orElseThrow();
-      channel = new Channel(in.conversationId(), in.platform(), agent, services, context);
+      channel = new Channel(in.conversationId(), in.platform(), agent, services, context, delta -> {
+        busyChannels += delta;
+        publishStats();
+      });
       channels.put(in.conversationId(), channel);
       channel.enqueue(in);
       channel.open();
+      publishStats();
     } else {
       channel.enqueue(in);
     }
@@ -160,21 +165,17 @@ public final class ChannelVerticle extends VerticleBase {
   private void evictIdle() {
     long cutoff = System.currentTimeMillis() - IDLE_EVICT_MS;
     channels.values().removeIf(c -> !c.busy() && c.lastActivity() < cutoff);
+    publishStats();
   }
 
+  /** Keeps this shard's counts in the node-local map; runs on each change, so it stays exact. */
   private void publishStats() {
     LocalMap<Integer, JsonObject> stats = vertx.sharedData().getLocalMap(STATS_MAP);
-    stats.put(shard, localStats());
+    stats.put(shard, new JsonObject().put("channels", channels.size()).put("busy", busyChannels));
   }
 
-  private JsonObject localStats() {
-    long busy = channels.values().stream().filter(Channel::busy).count();
-    return new JsonObject().put("channels", channels.size()).put("busy", busy);
-  }
-
-  /** Totals over every instance on this node (each refreshes its entry every second). */
+  /** Totals over every channel verticle instance on this node. */
   private JsonObject stats() {
-    publishStats();
     LocalMap<Integer, JsonObject> stats = vertx.sharedData().getLocalMap(STATS_MAP);
     int live = 0;
     int busy = 0;
