@@ -23,10 +23,10 @@ final class Assembly {
   private TranscriptRepository transcript;
   private IdentityStore identities;
 
-  Assembly(SpacebotConfig config, Intake intake) {
+  Assembly(io.vertx.core.Vertx vertx, SpacebotConfig config, Intake intake) {
     this.config = config;
     this.intake = intake;
-    this.models = new ModelCatalog(config.llm());
+    this.models = new ModelCatalog(vertx, config.llm());
   }
 
   /** Only processes that keep conversations need the store and identity files. */

@@ -73,7 +73,7 @@ public final class SpacebotVerticle extends VerticleBase {
   }
 
   private Future<?> deployAll(List<Deployment> deployments) {
-    Assembly assembly = new Assembly(config, intake);
+    Assembly assembly = new Assembly(vertx, config, intake);
     Future<Void> ready = Future.succeededFuture();
     if (deployments.stream().anyMatch(Assembly::needsStore)) {
       IdentityStore identities = new IdentityStore(vertx, config);

@@ -6,6 +6,7 @@ import dev.langchain4j.model.anthropic.AnthropicStreamingChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.ollama.OllamaStreamingChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -17,9 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ModelCatalog {
   private final LlmConfig config;
+  private final Vertx vertx;
   private final Map<String, StreamingChatModel> models = new ConcurrentHashMap<>();
 
-  public ModelCatalog(LlmConfig config) {
+  public ModelCatalog(Vertx vertx, LlmConfig config) {
+    this.vertx = vertx;
     this.config = config;
   }
 
@@ -43,11 +46,16 @@ public final class ModelCatalog {
     return Optional.of(models.computeIfAbsent(modelId, id -> build(provider, id.substring(slash + 1))));
   }
 
+  private VertxLlmHttpClient.Builder http(Duration timeout) {
+    return new VertxLlmHttpClient.Builder(vertx).readTimeout(timeout);
+  }
+
   private StreamingChatModel build(ProviderConfig p, String model) {
     Duration timeout = timeout();
     return switch (p.kind()) {
       case "anthropic" -> {
-        var b = AnthropicStreamingChatModel.builder().apiKey(p.apiKey()).modelName(model).timeout(timeout).maxTokens(4096);
+        var b = AnthropicStreamingChatModel.builder().apiKey(p.apiKey()).modelName(model).timeout(timeout).maxTokens(4096)
+            .httpClientBuilder(http(timeout));
         if (p.baseUrl() != null) {
           b.baseUrl(p.baseUrl());
         }
@@ -55,7 +63,8 @@ public final class ModelCatalog {
       }
       case "ollama" -> OllamaStreamingChatModel.builder().baseUrl(p.baseUrl()).modelName(model).timeout(timeout).build();
       default -> {
-        var b = OpenAiStreamingChatModel.builder().apiKey(p.apiKey()).modelName(model).timeout(timeout);
+        var b = OpenAiStreamingChatModel.builder().apiKey(p.apiKey()).modelName(model).timeout(timeout)
+            .httpClientBuilder(http(timeout));
         if (p.baseUrl() != null) {
           b.baseUrl(p.baseUrl());
         }
