@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the server adds per turn (send → outbound_message, minus the model's own time for that turn)
  * p50/p99, and the server's RSS. Bounded in time; loopback only.
  *
- * <p>Usage: {@code bench/portal-load.sh [conversations] [seconds] [warmup-seconds]}
+ * <p>Usage: {@code bench/portal-load.sh [conversations] [seconds] [warmup-seconds] [think-ms]}
  */
 public final class PortalLoad {
   private record Pending(long sentNanos) {}
@@ -44,6 +44,9 @@ public final class PortalLoad {
     int conversations = args.length > 0 ? Integer.parseInt(args[0]) : 100;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
     int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+    // Pause between a reply and the conversation's next message: 0 = closed loop at full speed
+    // (measures throughput), > 0 = paced like people typing (measures latency below saturation).
+    int thinkMillis = args.length > 3 ? Integer.parseInt(args[3]) : 0;
 
     ScriptedModelServer model = ScriptedModelServer.start();
     // Instant model: a streamed reply tool call echoing the turn's token, like a real channel turn.
@@ -61,15 +64,15 @@ public final class PortalLoad {
     jvm.removeIf(String::isBlank);
     jvm.addAll(List.of("-jar", SpacebotProcess.jar().toString()));
     try (SpacebotProcess server = SpacebotProcess.start(env, jvm, "start", "--foreground").awaitHealthy(port, Duration.ofSeconds(90))) {
-      run(model, server, port, conversations, seconds, warmup);
+      run(model, server, port, conversations, seconds, warmup, thinkMillis);
       server.terminate();
     } finally {
       model.close();
     }
   }
 
-  private static void run(ScriptedModelServer model, SpacebotProcess server, int port, int conversations, int seconds, int warmup)
-      throws Exception {
+  private static void run(ScriptedModelServer model, SpacebotProcess server, int port, int conversations, int seconds, int warmup,
+      int thinkMillis) throws Exception {
     Vertx vertx = Vertx.vertx();
     HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
         .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(Math.min(conversations, 512)));
@@ -112,8 +115,10 @@ public final class PortalLoad {
                 latencyNanos.put(token, now - p.sentNanos());
                 measuredTurns.incrementAndGet();
               }
-              if (running.get()) {
+              if (running.get() && thinkMillis == 0) {
                 vertx.runOnContext(v -> send(http, session, turnOf, pending, errors));
+              } else if (running.get()) {
+                vertx.setTimer(thinkMillis, t -> send(http, session, turnOf, pending, errors));
               }
             }
           });
@@ -124,7 +129,9 @@ public final class PortalLoad {
     for (int i = 0; i < conversations; i++) {
       String session = "c" + i;
       turnOf.put(session, 0);
-      vertx.runOnContext(v -> send(http, session, turnOf, pending, errors));
+      // Spread the first messages over one think time so paced runs start evenly.
+      long delay = thinkMillis == 0 ? 1 : 1 + (long) thinkMillis * i / conversations;
+      vertx.setTimer(delay, t -> send(http, session, turnOf, pending, errors));
     }
     Thread.sleep(TimeUnit.NANOSECONDS.toMillis(measureTo - System.nanoTime()));
     running.set(false);
@@ -145,8 +152,8 @@ public final class PortalLoad {
     long[] total = latencyNanos.values().stream().mapToLong(Long::longValue).sorted().toArray();
     long[] modelOnly = latencyNanos.keySet().stream().mapToLong(k -> modelNanos.getOrDefault(k, 0L)).sorted().toArray();
     double turnsPerSecond = measuredTurns.get() / (double) seconds;
-    System.out.printf("conversations=%d measured=%ds turns=%d turns/s=%.0f errors=%d%n", conversations, seconds,
-        measuredTurns.get(), turnsPerSecond, errors.get());
+    System.out.printf("conversations=%d think=%dms measured=%ds turns=%d turns/s=%.0f errors=%d%n", conversations, thinkMillis,
+        seconds, measuredTurns.get(), turnsPerSecond, errors.get());
     System.out.printf("added latency ms: p50=%.2f p90=%.2f p99=%.2f max=%.2f%n", pct(added, 50), pct(added, 90), pct(added, 99),
         pct(added, 100));
     System.out.printf("send->outbound ms: p50=%.2f p99=%.2f; model time ms: p50=%.2f p99=%.2f%n", pct(total, 50), pct(total, 99),

@@ -52,8 +52,8 @@ final class EventStream {
         .putHeader("X-Accel-Buffering", "no");
     Client client = new Client(response, agentId, channelId);
     clients.add(client);
-    response.closeHandler(v -> clients.remove(client));
-    response.exceptionHandler(e -> clients.remove(client));
+    response.closeHandler(v -> client.close());
+    response.exceptionHandler(e -> client.close());
     response.drainHandler(v -> client.drain());
     response.write("retry: 2000\n\n");
     if (lastEventId != null) {
@@ -83,6 +83,8 @@ final class EventStream {
     private final String channelId;
     private final Deque<Buffer> backlog = new ArrayDeque<>();
     private long skipped;
+    private boolean flushScheduled;
+    private boolean closed;
 
     Client(HttpServerResponse response, String agentId, String channelId) {
       this.response = response;
@@ -94,17 +96,44 @@ final class EventStream {
       if ((agentId != null && !agentId.equals(e.agentId())) || (channelId != null && !channelId.equals(e.channelId()))) {
         return;
       }
+      if (backlog.size() >= config.clientBuffer()) {
+        drain(); // a writable client never loses events to the batching below
+      }
       if (backlog.size() < config.clientBuffer()) {
         backlog.addLast(e.frame());
       } else {
         skipped++;
       }
-      drain();
+      // Events of one event-loop tick go out in one write: one syscall instead of one per event.
+      if (!flushScheduled) {
+        flushScheduled = true;
+        vertx.runOnContext(v -> {
+          flushScheduled = false;
+          drain();
+        });
+      }
+    }
+
+    void close() {
+      closed = true;
+      backlog.clear();
+      clients.remove(this);
     }
 
     void drain() {
-      while (!backlog.isEmpty() && !response.writeQueueFull()) {
-        response.write(backlog.removeFirst());
+      if (closed) {
+        return;
+      }
+      if (!backlog.isEmpty() && !response.writeQueueFull()) {
+        Buffer batch = Buffer.buffer();
+        while (!backlog.isEmpty() && batch.length() < 64 * 1024) {
+          batch.appendBuffer(backlog.removeFirst());
+        }
+        response.write(batch);
+        if (!backlog.isEmpty() && !response.writeQueueFull()) {
+          drain();
+          return;
+        }
       }
       if (backlog.isEmpty() && skipped > 0 && !response.writeQueueFull()) {
         response.write(lagged(skipped));
@@ -113,7 +142,7 @@ final class EventStream {
     }
 
     void ping() {
-      if (backlog.isEmpty() && !response.writeQueueFull()) {
+      if (!closed && backlog.isEmpty() && !response.writeQueueFull()) {
         response.write("event: ping\ndata: {}\n\n");
       }
     }

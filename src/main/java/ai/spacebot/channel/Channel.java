@@ -50,6 +50,9 @@ final class Channel {
   private final Deque<ChatMessage> history = new ArrayDeque<>();
   private final List<InboundMessage> pending = new ArrayList<>();
   private boolean loaded;
+  private AgentIdentity promptIdentity;
+  private long promptMinute;
+  private String prompt;
   private boolean running;
   private long lastActivity = System.currentTimeMillis();
 
@@ -211,16 +214,23 @@ final class Channel {
     }
   }
 
+  /** Rendered at most once a minute (the clock it shows has minute precision) or when identity files change. */
   private String systemPrompt() {
     AgentIdentity identity = services.identities().get(agent.id());
-    return Prompts.render(services.promptTemplate(), Map.of(
-        "agent_name", agent.name(),
-        "soul", identity.soul(),
-        "identity", identity.identity(),
-        "role", identity.role(),
-        "time", ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME),
-        "platform", platform,
-        "status", "No workers or branches are running."));
+    long minute = System.currentTimeMillis() / 60_000;
+    if (identity != promptIdentity || minute != promptMinute) {
+      promptIdentity = identity;
+      promptMinute = minute;
+      prompt = Prompts.render(services.promptTemplate(), Map.of(
+          "agent_name", agent.name(),
+          "soul", identity.soul(),
+          "identity", identity.identity(),
+          "role", identity.role(),
+          "time", ZonedDateTime.now().format(DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm z")),
+          "platform", platform,
+          "status", "No workers or branches are running."));
+    }
+    return prompt;
   }
 
   private static UserMessage userMessage(String sender, String text) {

@@ -72,6 +72,11 @@ public final class SqliteWriter {
         s.execute(sql);
       }
     }
+
+    /** Runs a fixed control statement (BEGIN, COMMIT, SAVEPOINT ...) from the statement cache. */
+    void control(String sql) throws SQLException {
+      prepare(sql).execute();
+    }
   }
 
   private record Op<T>(Work<T> work, Promise<T> promise, Context context) {}
@@ -142,23 +147,35 @@ public final class SqliteWriter {
   private void runBatch(List<Op<?>> batch) {
     Object[] results = new Object[batch.size()];
     Throwable[] failures = new Throwable[batch.size()];
+    // A lone piece of work needs no savepoint: if it fails, the whole transaction is rolled back.
+    boolean isolate = batch.size() > 1;
     try {
-      statements.execute("BEGIN IMMEDIATE");
+      statements.control("BEGIN IMMEDIATE");
       for (int i = 0; i < batch.size(); i++) {
         try {
-          statements.execute("SAVEPOINT op");
+          if (isolate) {
+            statements.control("SAVEPOINT op");
+          }
           results[i] = batch.get(i).work().run(statements);
-          statements.execute("RELEASE op");
+          if (isolate) {
+            statements.control("RELEASE op");
+          }
         } catch (SQLException | RuntimeException e) {
           failures[i] = e;
-          statements.execute("ROLLBACK TO op");
-          statements.execute("RELEASE op");
+          if (isolate) {
+            statements.control("ROLLBACK TO op");
+            statements.control("RELEASE op");
+          }
         }
       }
-      statements.execute("COMMIT");
+      if (!isolate && failures[0] != null) {
+        statements.control("ROLLBACK");
+      } else {
+        statements.control("COMMIT");
+      }
     } catch (SQLException e) {
       try {
-        statements.execute("ROLLBACK");
+        statements.control("ROLLBACK");
       } catch (SQLException ignored) {
         // the transaction may already be gone
       }
