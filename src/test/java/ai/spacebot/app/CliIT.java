@@ -41,6 +41,15 @@ class CliIT {
       assertThat(status.exitCode()).as(status.output()).isZero();
       assertThat(status.output()).contains("pid:    " + pid).contains("port:   " + port).contains("uptime:");
 
+      SpacebotProcess.Result restart = SpacebotProcess.run(env, WAIT, "restart");
+      assertThat(restart.exitCode()).as(restart.output()).isZero();
+      Matcher r = Pattern.compile("started \\(pid (\\d+)\\)").matcher(restart.output());
+      assertThat(r.find()).as(restart.output()).isTrue();
+      long newPid = Long.parseLong(r.group(1));
+      assertThat(newPid).isNotEqualTo(pid);
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+      pid = newPid;
+
       SpacebotProcess.Result stop = SpacebotProcess.run(env, WAIT, "stop");
       assertThat(stop.exitCode()).as(stop.output()).isZero();
       assertThat(stop.output()).contains("Stopped.");
