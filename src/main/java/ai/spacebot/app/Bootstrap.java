@@ -59,8 +59,24 @@ public final class Bootstrap {
             .withClusterManager(ClusterSetup.clusterManager(config.cluster())).buildClustered()
         : Future.succeededFuture(Vertx.vertx());
     Intake intake = new Intake();
-    return vertx.compose(v -> v.deployVerticle(new SpacebotVerticle(config, intake, verticlesDir, only))
-        .map(id -> new Running(v, intake, config))
-        .recover(err -> v.close().transform(x -> Future.failedFuture(err))));
+    // Not chained on vertx.close(): its listeners would be dispatched to the closed instance's event
+    // loops and never run, leaving the caller waiting forever on a failed start.
+    Promise<Running> started = Promise.promise();
+    vertx.onComplete(ar -> {
+      if (ar.failed()) {
+        started.fail(ar.cause());
+        return;
+      }
+      Vertx v = ar.result();
+      v.deployVerticle(new SpacebotVerticle(config, intake, verticlesDir, only)).onComplete(d -> {
+        if (d.succeeded()) {
+          started.complete(new Running(v, intake, config));
+        } else {
+          v.close();
+          started.fail(d.cause());
+        }
+      });
+    });
+    return started.future();
   }
 }

@@ -386,7 +386,7 @@ class ApiValidationIT {
     @BeforeAll
     void startSmall() throws IOException {
       small = TestApp.start(TestApp.envFor(model), Files.createTempDirectory("spacebot-test"),
-          "events:\n  client_buffer: 8\n  replay_buffer: 100\n", null);
+          "events:\n  client_buffer: 8\n  replay_buffer: 100\n  ping_seconds: 1\n", null);
     }
 
     @AfterAll
@@ -441,6 +441,14 @@ class ApiValidationIT {
         assertThat(lagged.getString("type")).isEqualTo("lagged");
       }
       awaitTrue("clients detached", WAIT, () -> eventClients() == before);
+    }
+
+    @Test
+    void idleStreamGetsAPingEveryConfiguredInterval() {
+      try (SseClient idle = small.events("channel_id=nobody-talks-here")) {
+        idle.await("ping", null, Duration.ofSeconds(5));
+        idle.await("ping", null, Duration.ofSeconds(5));
+      }
     }
 
     @Test

@@ -105,6 +105,17 @@ class CliIT {
   }
 
   @Test
+  void portAlreadyInUseIsReportedClearly() throws Exception {
+    Path dir = Files.createTempDirectory("spacebot-port");
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+      Map<String, String> env = Map.of("SPACEBOT_DIR", dir.toString(), "SPACEBOT_PORT", String.valueOf(taken.getLocalPort()));
+      SpacebotProcess.Result result = SpacebotProcess.run(env, WAIT, "start", "--foreground");
+      assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
+      assertThat(result.output()).contains("port " + taken.getLocalPort()).contains("already in use").doesNotContain("\tat ");
+    }
+  }
+
+  @Test
   void versionAndUsage() {
     SpacebotProcess.Result version = SpacebotProcess.run(Map.of(), WAIT, "version");
     assertThat(version.exitCode()).isZero();
