@@ -1,0 +1,449 @@
+package ai.spacebot.memory.embedded;
+
+import ai.spacebot.memory.Embeddings;
+import ai.spacebot.memory.Memory;
+import ai.spacebot.memory.MemoryStore;
+import ai.spacebot.memory.MemoryType;
+import ai.spacebot.memory.NewMemory;
+import ai.spacebot.memory.RecallQuery;
+import ai.spacebot.memory.RelationType;
+import ai.spacebot.memory.Rrf;
+import ai.spacebot.memory.ScoredMemory;
+import ai.spacebot.store.Database;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * The embedded memory backend: rows, edges and embeddings in SQLite (the truth), and per agent a
+ * Lucene index under {@code lucene/<agent>} for BM25 and HNSW search. Writes commit to SQLite first,
+ * then update the index; on open the index replays any SQLite rows newer than its last commit.
+ */
+public final class EmbeddedMemoryStore implements MemoryStore {
+  private static final double NEAR_DUPLICATE = 0.95;
+  private static final int TYPE_CROWDED = 200;
+  private static final double GRAPH_SEED_IMPORTANCE = 0.8;
+  private static final String COLUMNS = "id, agent_id, content, memory_type, importance, created_at, updated_at, "
+      + "last_accessed_at, access_count, forgotten, source, channel_id, source_message_ids, human_id";
+
+  private final Vertx vertx;
+  private final Database db;
+  private final Embeddings embeddings;
+  private final Path luceneRoot;
+  private final Map<String, Future<LuceneIndex>> indexes = new ConcurrentHashMap<>();
+  private final long commitTimer;
+
+  public EmbeddedMemoryStore(Vertx vertx, Database db, Embeddings embeddings, Path luceneRoot) {
+    this.vertx = vertx;
+    this.db = db;
+    this.embeddings = embeddings;
+    this.luceneRoot = luceneRoot;
+    // Index commits fsync; batch them. SQLite is the truth, so a crash before a commit loses nothing.
+    this.commitTimer = vertx.setPeriodic(2000, id -> indexes.values().forEach(f -> f.onSuccess(ix ->
+        vertx.executeBlocking(() -> {
+          ix.commitIfQuiet();
+          return null;
+        }, false))));
+  }
+
+  @Override
+  public Future<SaveResult> save(NewMemory m) {
+    return checkTargets(m)
+        .compose(v -> m.type() == MemoryType.HUMAN ? humanAnchor(m.agentId(), m.humanId()) : Future.succeededFuture(Optional.<Memory>empty()))
+        .compose(anchor -> anchor.isPresent() ? merge(anchor.get(), m) : insert(m));
+  }
+
+  private Future<SaveResult> insert(NewMemory m) {
+    long now = System.currentTimeMillis();
+    String id = UUID.randomUUID().toString();
+    return index(m.agentId()).compose(ix -> embeddings.embed(m.content()).compose(vector -> {
+      ix.begin();
+      return db.write(sql -> {
+            long version = nextVersion(sql);
+            sql.update("INSERT INTO memories(id, agent_id, content, memory_type, importance, created_at, updated_at, "
+                    + "last_accessed_at, access_count, forgotten, source, channel_id, source_message_ids, human_id, embedding, version) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?, ?)",
+                id, m.agentId(), m.content(), m.type().wireName(), m.effectiveImportance(), now, now, now, m.source(),
+                m.channelId(), new JsonArray(m.sourceMessageIds()).encode(), m.humanId(), bytes(vector), version);
+            for (NewMemory.Association a : m.associations()) {
+              sql.update("INSERT INTO memory_edges(source_id, target_id, relation_type, weight, created_at) VALUES (?, ?, ?, ?, ?) "
+                  + "ON CONFLICT DO UPDATE SET weight = excluded.weight", id, a.targetId(), a.relation().wireName(), a.weight(), now);
+            }
+            return version;
+          })
+          .compose(version -> blocking(() -> {
+            ix.upsert(id, m.type(), m.content(), vector, version);
+            return null;
+          }))
+          .onComplete(x -> ix.end())
+          .compose(x -> advice(ix, m.agentId(), m.type(), id, vector))
+          .map(advice -> new SaveResult(new Memory(id, m.agentId(), m.content(), m.type(), m.effectiveImportance(), now, now, now,
+              0, false, m.source(), m.channelId(), m.sourceMessageIds(), m.humanId()), false, advice));
+    }));
+  }
+
+  /** One anchor per human: a second save adds to it instead of creating another. */
+  private Future<SaveResult> merge(Memory anchor, NewMemory m) {
+    String content = anchor.content() + "\n" + m.content();
+    double importance = Math.max(anchor.importance(), m.effectiveImportance());
+    long now = System.currentTimeMillis();
+    List<String> sources = new ArrayList<>(anchor.sourceMessageIds());
+    m.sourceMessageIds().stream().filter(s -> !sources.contains(s)).forEach(sources::add);
+    return index(m.agentId()).compose(ix -> embeddings.embed(content).compose(vector -> {
+      ix.begin();
+      return db.write(sql -> {
+            long version = nextVersion(sql);
+            sql.update("UPDATE memories SET content = ?, importance = ?, updated_at = ?, source_message_ids = ?, embedding = ?, "
+                + "version = ? WHERE id = ?", content, importance, now, new JsonArray(sources).encode(), bytes(vector), version, anchor.id());
+            return version;
+          })
+          .compose(version -> blocking(() -> {
+            ix.upsert(anchor.id(), MemoryType.HUMAN, content, vector, version);
+            return null;
+          }))
+          .onComplete(x -> ix.end())
+          .map(x -> new SaveResult(new Memory(anchor.id(), anchor.agentId(), content, MemoryType.HUMAN, importance,
+              anchor.createdAt(), now, anchor.lastAccessedAt(), anchor.accessCount(), false, anchor.source(), anchor.channelId(),
+              sources, anchor.humanId()), true, List.of()));
+    }));
+  }
+
+  @Override
+  public Future<Optional<Memory>> get(String id) {
+    return db.reader().preparedQuery("SELECT " + COLUMNS + " FROM memories WHERE id = ?").execute(Tuple.of(id))
+        .map(rows -> rows.iterator().hasNext() ? Optional.of(memory(rows.iterator().next())) : Optional.empty());
+  }
+
+  @Override
+  public Future<Boolean> forget(String id) {
+    return get(id).compose(found -> {
+      if (found.isEmpty() || found.get().forgotten()) {
+        return Future.succeededFuture(false);
+      }
+      Memory m = found.get();
+      return index(m.agentId()).compose(ix -> {
+        ix.begin();
+        return db.write(sql -> {
+              long version = nextVersion(sql);
+              sql.update("UPDATE memories SET forgotten = 1, updated_at = ?, version = ? WHERE id = ?", System.currentTimeMillis(),
+                  version, id);
+              return version;
+            })
+            .compose(version -> blocking(() -> {
+              ix.delete(id, version);
+              return true;
+            }))
+            .onComplete(x -> ix.end());
+      });
+    });
+  }
+
+  @Override
+  public Future<List<ScoredMemory>> recall(RecallQuery q) {
+    return switch (q.mode()) {
+      case RECENT -> listed(q, "created_at DESC");
+      case IMPORTANT -> listed(q, "importance DESC, created_at DESC");
+      case TYPED -> listed(q, "importance DESC, created_at DESC");
+      case HYBRID -> hybrid(q);
+    };
+  }
+
+  private Future<List<ScoredMemory>> listed(RecallQuery q, String order) {
+    String typeFilter = q.type() == null ? "" : " AND memory_type = ?";
+    Tuple args = Tuple.of(q.agentId());
+    if (q.type() != null) {
+      args.addString(q.type().wireName());
+    }
+    args.addInteger(q.maxResults());
+    return db.reader().preparedQuery("SELECT " + COLUMNS + " FROM memories WHERE agent_id = ? AND forgotten = 0" + typeFilter
+            + " ORDER BY " + order + " LIMIT ?").execute(args)
+        .map(rows -> {
+          List<ScoredMemory> out = new ArrayList<>();
+          int rank = 0;
+          for (Row r : rows) {
+            out.add(new ScoredMemory(memory(r), 1.0 / (Rrf.K + ++rank)));
+          }
+          return out;
+        })
+        .compose(this::touch);
+  }
+
+  /** Full-text, vector and graph lists of up to 2×max each, fused by RRF. */
+  private Future<List<ScoredMemory>> hybrid(RecallQuery q) {
+    int n = q.maxResults() * 2;
+    return index(q.agentId()).compose(ix -> embeddings.embed(q.query()).compose(vector -> {
+      Future<List<String>> text = blocking(() -> ix.searchText(q.query(), n, q.type()));
+      Future<List<String>> near = blocking(() -> ix.searchVector(vector, n, q.type()));
+      Future<List<String>> graph = graph(ix, q, n);
+      return Future.all(text, near, graph).compose(all -> {
+        List<Rrf.Fused> fused = Rrf.fuse(List.of(text.result(), near.result(), graph.result()));
+        List<Rrf.Fused> top = fused.subList(0, Math.min(q.maxResults(), fused.size()));
+        return load(top.stream().map(Rrf.Fused::id).toList()).map(byId -> {
+          List<ScoredMemory> out = new ArrayList<>();
+          for (Rrf.Fused f : top) {
+            Memory m = byId.get(f.id());
+            if (m != null && !m.forgotten()) {
+              out.add(new ScoredMemory(m, f.score()));
+            }
+          }
+          return out;
+        });
+      });
+    })).compose(this::touch);
+  }
+
+  /**
+   * Seeds: important memories (≥ 0.8) containing a query word. Walk edges both ways to depth 2;
+   * a reached memory scores importance × edge weight × relation multiplier (times its parent's score).
+   */
+  private Future<List<String>> graph(LuceneIndex ix, RecallQuery q, int n) {
+    List<String> words;
+    try {
+      words = ix.analyze(q.query()).stream().filter(w -> w.length() >= 3).distinct().limit(8).toList();
+    } catch (java.io.IOException e) {
+      return Future.failedFuture(e);
+    }
+    if (words.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    String likes = words.stream().map(w -> "content LIKE ?").collect(Collectors.joining(" OR "));
+    Tuple args = Tuple.of(q.agentId(), GRAPH_SEED_IMPORTANCE);
+    words.forEach(w -> args.addString("%" + w + "%"));
+    return db.reader().preparedQuery("SELECT id, importance FROM memories WHERE agent_id = ? AND forgotten = 0 AND importance >= ? AND ("
+            + likes + ") ORDER BY importance DESC LIMIT 50").execute(args)
+        .compose(rows -> {
+          Map<String, Double> scores = new HashMap<>();
+          rows.forEach(r -> scores.put(r.getString("id"), r.getDouble("importance")));
+          return walk(scores, new ArrayList<>(scores.keySet()), 2, q.type()).map(all -> all.entrySet().stream()
+              .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(n).map(Map.Entry::getKey).toList());
+        });
+  }
+
+  private Future<Map<String, Double>> walk(Map<String, Double> scores, List<String> frontier, int depth, MemoryType type) {
+    if (depth == 0 || frontier.isEmpty()) {
+      return Future.succeededFuture(scores);
+    }
+    String marks = String.join(",", Collections.nCopies(frontier.size(), "?"));
+    Tuple args = Tuple.tuple();
+    frontier.forEach(args::addString);
+    frontier.forEach(args::addString);
+    return db.reader().preparedQuery("SELECT e.source_id, e.target_id, e.relation_type, e.weight, m.id AS other, m.importance, m.memory_type "
+            + "FROM memory_edges e JOIN memories m ON m.id = CASE WHEN e.source_id IN (" + marks + ") THEN e.target_id ELSE e.source_id END "
+            + "WHERE (e.source_id IN (" + marks + ") OR e.target_id IN (" + marks + ")) AND m.forgotten = 0")
+        .execute(withTriple(args, frontier))
+        .compose(rows -> {
+          List<String> next = new ArrayList<>();
+          for (Row r : rows) {
+            String from = frontier.contains(r.getString("source_id")) ? r.getString("source_id") : r.getString("target_id");
+            String other = r.getString("other");
+            if (type != null && !type.wireName().equals(r.getString("memory_type"))) {
+              continue;
+            }
+            double score = scores.getOrDefault(from, 1.0) * r.getDouble("importance") * r.getDouble("weight")
+                * RelationType.parse(r.getString("relation_type")).multiplier();
+            if (score > scores.getOrDefault(other, 0.0)) {
+              if (!scores.containsKey(other)) {
+                next.add(other);
+              }
+              scores.put(other, score);
+            }
+          }
+          return walk(scores, next, depth - 1, type);
+        });
+  }
+
+  private static Tuple withTriple(Tuple twice, List<String> frontier) {
+    frontier.forEach(twice::addString);
+    return twice;
+  }
+
+  /** Recall counts as access: bump the count and time (one write for the whole result). */
+  private Future<List<ScoredMemory>> touch(List<ScoredMemory> results) {
+    if (results.isEmpty()) {
+      return Future.succeededFuture(results);
+    }
+    long now = System.currentTimeMillis();
+    List<String> ids = results.stream().map(r -> r.memory().id()).toList();
+    return db.write(sql -> {
+      for (String id : ids) {
+        sql.update("UPDATE memories SET access_count = access_count + 1, last_accessed_at = ? WHERE id = ?", now, id);
+      }
+      return null;
+    }).map(results);
+  }
+
+  private Future<Map<String, Memory>> load(List<String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    Tuple args = Tuple.tuple();
+    ids.forEach(args::addString);
+    return db.reader().preparedQuery("SELECT " + COLUMNS + " FROM memories WHERE id IN ("
+            + String.join(",", Collections.nCopies(ids.size(), "?")) + ")").execute(args)
+        .map(rows -> {
+          Map<String, Memory> out = new LinkedHashMap<>();
+          rows.forEach(r -> out.put(r.getString("id"), memory(r)));
+          return out;
+        });
+  }
+
+  private Future<Void> checkTargets(NewMemory m) {
+    if (m.associations().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<String> targets = m.associations().stream().map(NewMemory.Association::targetId).distinct().toList();
+    return load(targets).compose(found -> {
+      for (String t : targets) {
+        Memory target = found.get(t);
+        if (target == null || target.forgotten() || !target.agentId().equals(m.agentId())) {
+          return Future.failedFuture(new IllegalArgumentException("association target " + t + " does not exist"));
+        }
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<Optional<Memory>> humanAnchor(String agentId, String humanId) {
+    return db.reader().preparedQuery("SELECT " + COLUMNS + " FROM memories WHERE agent_id = ? AND human_id = ? "
+            + "AND memory_type = 'human' AND forgotten = 0").execute(Tuple.of(agentId, humanId))
+        .map(rows -> rows.iterator().hasNext() ? Optional.of(memory(rows.iterator().next())) : Optional.empty());
+  }
+
+  /** Near-duplicates (cosine ≥ 0.95) and, when the type is crowded, its least important members. */
+  private Future<List<String>> advice(LuceneIndex ix, String agentId, MemoryType type, String id, float[] vector) {
+    Future<List<String>> near = blocking(() -> ix.searchVector(vector, 4, null)).compose(ids -> load(ids.stream()
+        .filter(x -> !x.equals(id)).toList())).compose(found -> embeddingsOf(new ArrayList<>(found.keySet())).map(vectors -> {
+          List<String> out = new ArrayList<>();
+          vectors.forEach((other, v) -> {
+            if (Embeddings.cosine(vector, v) >= NEAR_DUPLICATE) {
+              out.add(other);
+            }
+          });
+          return out;
+        }));
+    Future<List<String>> crowded = db.reader().preparedQuery("SELECT COUNT(*) AS n FROM memories WHERE agent_id = ? AND memory_type = ? "
+            + "AND forgotten = 0").execute(Tuple.of(agentId, type.wireName()))
+        .compose(rows -> rows.iterator().next().getLong("n") <= TYPE_CROWDED ? Future.succeededFuture(List.<String>of())
+            : db.reader().preparedQuery("SELECT id FROM memories WHERE agent_id = ? AND memory_type = ? AND forgotten = 0 AND id <> ? "
+                + "ORDER BY importance ASC, last_accessed_at ASC LIMIT 10").execute(Tuple.of(agentId, type.wireName(), id))
+                .map(r -> { List<String> ids = new ArrayList<>(); r.forEach(x -> ids.add(x.getString("id"))); return ids; }));
+    return Future.all(near, crowded).map(all -> {
+      List<String> out = new ArrayList<>(near.result());
+      crowded.result().stream().filter(x -> !out.contains(x)).forEach(out::add);
+      return out;
+    });
+  }
+
+  private Future<Map<String, float[]>> embeddingsOf(List<String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    Tuple args = Tuple.tuple();
+    ids.forEach(args::addString);
+    return db.reader().preparedQuery("SELECT id, embedding FROM memories WHERE id IN ("
+            + String.join(",", Collections.nCopies(ids.size(), "?")) + ")").execute(args)
+        .map(rows -> {
+          Map<String, float[]> out = new HashMap<>();
+          rows.forEach(r -> out.put(r.getString("id"), floats(r.getBuffer("embedding").getBytes())));
+          return out;
+        });
+  }
+
+  /** Opens an agent's index once, replaying SQLite rows newer than its last commit. */
+  private Future<LuceneIndex> index(String agentId) {
+    return indexes.computeIfAbsent(agentId, a -> blocking(() -> new LuceneIndex(luceneRoot.resolve(a)))
+        .compose(ix -> catchUp(ix, a).map(ix)));
+  }
+
+  private Future<Void> catchUp(LuceneIndex ix, String agentId) {
+    long since = ix.committedVersion();
+    return db.write(sql -> {
+      // Read through the writer so no write can slip between this read and the replay.
+      PreparedStatement ps = sql.prepare("SELECT id, memory_type, content, embedding, forgotten, version FROM memories "
+          + "WHERE agent_id = ? AND version > ? ORDER BY version");
+      ps.setString(1, agentId);
+      ps.setLong(2, since);
+      List<Object[]> rows = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.add(new Object[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getBytes(4), rs.getInt(5) == 1, rs.getLong(6)});
+        }
+      }
+      return rows;
+    }).compose(rows -> blocking(() -> {
+      for (Object[] r : rows) {
+        if ((Boolean) r[4]) {
+          ix.delete((String) r[0], (Long) r[5]);
+        } else {
+          ix.upsert((String) r[0], MemoryType.parse((String) r[1]), (String) r[2], floats((byte[]) r[3]), (Long) r[5]);
+        }
+      }
+      ix.commitIfQuiet();
+      return null;
+    }));
+  }
+
+  private static long nextVersion(ai.spacebot.store.SqliteWriter.Statements sql) throws java.sql.SQLException {
+    try (ResultSet rs = sql.prepare("SELECT COALESCE(MAX(version), 0) + 1 FROM memories").executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private <T> Future<T> blocking(java.util.concurrent.Callable<T> work) {
+    return vertx.executeBlocking(work, false);
+  }
+
+  static byte[] bytes(float[] v) {
+    ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (float f : v) {
+      b.putFloat(f);
+    }
+    return b.array();
+  }
+
+  static float[] floats(byte[] bytes) {
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    float[] v = new float[bytes.length / 4];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = b.getFloat();
+    }
+    return v;
+  }
+
+  private static Memory memory(Row r) {
+    JsonArray sources = new JsonArray(r.getString("source_message_ids"));
+    return new Memory(r.getString("id"), r.getString("agent_id"), r.getString("content"), MemoryType.parse(r.getString("memory_type")),
+        r.getDouble("importance"), r.getLong("created_at"), r.getLong("updated_at"), r.getLong("last_accessed_at"),
+        r.getInteger("access_count"), r.getInteger("forgotten") == 1, r.getString("source"), r.getString("channel_id"),
+        sources.stream().map(String::valueOf).toList(), r.getString("human_id"));
+  }
+
+  @Override
+  public Future<Void> close() {
+    vertx.cancelTimer(commitTimer);
+    List<Future<Void>> closing = new ArrayList<>();
+    indexes.values().forEach(f -> closing.add(f.compose(ix -> blocking(() -> {
+      ix.close();
+      return null;
+    }))));
+    return Future.join(closing).mapEmpty();
+  }
+}
