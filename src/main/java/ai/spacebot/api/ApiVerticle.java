@@ -56,6 +56,11 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/api/portal/history").handler(this::history);
     router.get("/api/events").handler(this::events);
     router.get("/api/status").handler(this::status);
+    router.post("/api/agents/memories").handler(this::saveMemory);
+    router.get("/api/agents/memories").handler(this::listMemories);
+    router.get("/api/agents/memories/search").handler(this::searchMemories);
+    router.get("/api/agents/memories/graph").handler(this::memoryGraph);
+    router.delete("/api/agents/memories/:id").handler(this::forgetMemory);
     router.route("/api/*").handler(ctx -> ApiError.send(ctx, 404, null, "no such API route: " + ctx.request().method() + " " + ctx.request().path()));
     router.route("/*").handler(StaticHandler.create("web").setCachingEnabled(false));
     router.route().failureHandler(this::failure);
@@ -168,6 +173,92 @@ public final class ApiVerticle extends VerticleBase {
           json(ctx, 200, status.put("channels", channels.getInteger("channels")).put("busy_channels", channels.getInteger("busy"))
               .put("workers", 0).put("branches", 0));
         });
+  }
+
+  private void saveMemory(RoutingContext ctx) {
+    JsonObject body = PortalRequests.jsonBody(ctx);
+    agent(PortalRequests.requiredString(body, "agent_id", 64), "agent_id");
+    String content = PortalRequests.requiredString(body, "content", config.api().maxMessageBytes());
+    JsonObject ask = new JsonObject().put("agent_id", body.getString("agent_id")).put("content", content);
+    for (String field : new String[] {"memory_type", "source", "channel_id", "human_id"}) {
+      String value = PortalRequests.optionalString(body, field, 1000);
+      if (value != null) {
+        ask.put(field, value);
+      }
+    }
+    Object importance = body.getValue("importance");
+    if (importance != null) {
+      if (!(importance instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() > 1) {
+        throw ApiError.badRequest("importance", "importance must be a number between 0 and 1");
+      }
+      ask.put("importance", ((Number) importance).doubleValue());
+    }
+    Object sources = body.getValue("source_message_ids");
+    if (sources != null) {
+      if (!(sources instanceof JsonArray a) || a.stream().anyMatch(x -> !(x instanceof String))) {
+        throw ApiError.badRequest("source_message_ids", "source_message_ids must be a list of strings");
+      }
+      ask.put("source_message_ids", sources);
+    }
+    Object associations = body.getValue("associations");
+    if (associations != null) {
+      if (!(associations instanceof JsonArray a) || a.stream().anyMatch(x -> !(x instanceof JsonObject))) {
+        throw ApiError.badRequest("associations", "associations must be a list of {target_id, relation_type, weight?}");
+      }
+      ask.put("associations", associations);
+    }
+    forward(ctx, Addresses.MEMORY_SAVE, ask);
+  }
+
+  private void listMemories(RoutingContext ctx) {
+    JsonObject ask = new JsonObject().put("agent_id", agent(PortalRequests.queryParam(ctx, "agent_id"), "agent_id").id())
+        .put("limit", PortalRequests.intParam(ctx, "limit", 50, 1, 1000))
+        .put("offset", PortalRequests.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE));
+    putIfPresent(ctx, ask, "memory_type");
+    forward(ctx, Addresses.MEMORY_LIST, ask);
+  }
+
+  private void searchMemories(RoutingContext ctx) {
+    JsonObject ask = new JsonObject().put("agent_id", agent(PortalRequests.queryParam(ctx, "agent_id"), "agent_id").id())
+        .put("limit", PortalRequests.intParam(ctx, "limit", 10, 1, 100));
+    putIfPresent(ctx, ask, "query");
+    putIfPresent(ctx, ask, "mode");
+    putIfPresent(ctx, ask, "memory_type");
+    forward(ctx, Addresses.MEMORY_SEARCH, ask);
+  }
+
+  private void memoryGraph(RoutingContext ctx) {
+    JsonObject ask = new JsonObject().put("agent_id", agent(PortalRequests.queryParam(ctx, "agent_id"), "agent_id").id())
+        .put("id", PortalRequests.queryParam(ctx, "id"))
+        .put("depth", PortalRequests.intParam(ctx, "depth", 1, 1, 3));
+    forward(ctx, Addresses.MEMORY_GRAPH, ask);
+  }
+
+  private void forgetMemory(RoutingContext ctx) {
+    forward(ctx, Addresses.MEMORY_FORGET, new JsonObject().put("id", ctx.pathParam("id")));
+  }
+
+  private static void putIfPresent(RoutingContext ctx, JsonObject ask, String name) {
+    String value = ctx.request().getParam(name);
+    if (value != null && !value.isBlank()) {
+      ask.put(name, value);
+    }
+  }
+
+  /** Asks a bus service and answers with its reply; its 400 failures become 400s. */
+  private void forward(RoutingContext ctx, String address, JsonObject ask) {
+    vertx.eventBus().<JsonObject>request(address, ask, ASK).onComplete(ar -> {
+      if (ar.succeeded()) {
+        json(ctx, 200, ar.result().body());
+      } else if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE
+          && re.failureCode() == 400) {
+        ApiError.send(ctx, 400, null, re.getMessage());
+      } else if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
+        ApiError.send(ctx, 503, null, "that service is not running on any node");
+      } else {
+        ApiError.send(ctx, 503, null, "the service did not answer; please retry");
+      }
+    });
   }
 
   private AgentConfig agent(String id, String field) {

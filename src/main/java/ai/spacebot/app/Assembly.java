@@ -6,6 +6,11 @@ import ai.spacebot.channel.ChannelVerticle;
 import ai.spacebot.channel.IdentityStore;
 import ai.spacebot.config.SpacebotConfig;
 import ai.spacebot.llm.ModelCatalog;
+import ai.spacebot.memory.Embeddings;
+import ai.spacebot.memory.MemoryStore;
+import ai.spacebot.memory.MemoryVerticle;
+import ai.spacebot.memory.embedded.EmbeddedMemoryStore;
+import ai.spacebot.store.Database;
 import ai.spacebot.messaging.portal.PortalAdapterVerticle;
 import ai.spacebot.store.TranscriptRepository;
 import io.vertx.core.Deployable;
@@ -22,21 +27,30 @@ final class Assembly {
   private final ModelCatalog models;
   private TranscriptRepository transcript;
   private IdentityStore identities;
+  private MemoryStore memories;
+  private final io.vertx.core.Vertx vertx;
 
   Assembly(io.vertx.core.Vertx vertx, SpacebotConfig config, Intake intake) {
+    this.vertx = vertx;
     this.config = config;
     this.intake = intake;
     this.models = new ModelCatalog(vertx, config.llm());
   }
 
-  /** Only processes that keep conversations need the store and identity files. */
+  /** Only processes that keep conversations or memories need the database. */
   static boolean needsStore(Deployment d) {
-    return d.className().equals(ChannelVerticle.class.getName());
+    return d.className().equals(ChannelVerticle.class.getName()) || d.className().equals(MemoryVerticle.class.getName());
   }
 
-  void useStore(TranscriptRepository transcript, IdentityStore identities) {
-    this.transcript = transcript;
+  void useStore(Database db, IdentityStore identities) {
+    this.transcript = new TranscriptRepository(db);
     this.identities = identities;
+    this.memories = new EmbeddedMemoryStore(vertx, db, new Embeddings(vertx), config.dataDir().resolve("lucene"));
+  }
+
+  /** Closes what the assembly opened (the memory indexes); the database is closed by its owner. */
+  io.vertx.core.Future<Void> close() {
+    return memories == null ? io.vertx.core.Future.succeededFuture() : memories.close();
   }
 
   Supplier<? extends Deployable> factory(Deployment d) {
@@ -46,6 +60,9 @@ final class Assembly {
     if (d.className().equals(ChannelVerticle.class.getName())) {
       AtomicInteger shard = new AtomicInteger();
       return () -> new ChannelVerticle(config, transcript, models, identities, shard.getAndIncrement());
+    }
+    if (d.className().equals(MemoryVerticle.class.getName())) {
+      return () -> new MemoryVerticle(memories);
     }
     if (d.className().equals(PortalAdapterVerticle.class.getName())) {
       return PortalAdapterVerticle::new;

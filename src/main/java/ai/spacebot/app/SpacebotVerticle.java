@@ -5,7 +5,6 @@ import ai.spacebot.channel.IdentityStore;
 import ai.spacebot.config.ConfigLoader;
 import ai.spacebot.config.SpacebotConfig;
 import ai.spacebot.store.Database;
-import ai.spacebot.store.TranscriptRepository;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
@@ -31,6 +30,7 @@ public final class SpacebotVerticle extends VerticleBase {
   private Path verticlesDir;
   private Set<String> only;
   private Database database;
+  private Assembly assembly;
 
   /** For Vert.x's launcher: configuration comes from the environment and the verticle's JSON config. */
   public SpacebotVerticle() {
@@ -74,13 +74,14 @@ public final class SpacebotVerticle extends VerticleBase {
 
   private Future<?> deployAll(List<Deployment> deployments) {
     Assembly assembly = new Assembly(vertx, config, intake);
+    this.assembly = assembly;
     Future<Void> ready = Future.succeededFuture();
     if (deployments.stream().anyMatch(Assembly::needsStore)) {
       IdentityStore identities = new IdentityStore(vertx, config);
       ready = Database.open(vertx, config.dataDir().resolve("spacebot.db"))
           .compose(db -> {
             database = db;
-            assembly.useStore(new TranscriptRepository(db), identities);
+            assembly.useStore(db, identities);
             return identities.start();
           });
     }
@@ -99,6 +100,7 @@ public final class SpacebotVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     // Child deployments are undeployed before this runs, so nothing uses the database any more.
-    return database == null ? Future.succeededFuture() : database.close();
+    Future<Void> closed = assembly == null ? Future.succeededFuture() : assembly.close();
+    return closed.compose(v -> database == null ? Future.succeededFuture() : database.close());
   }
 }

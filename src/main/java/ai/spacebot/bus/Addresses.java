@@ -7,6 +7,14 @@ public final class Addresses {
   public static final String HISTORY = "spacebot.transcript.history";
   public static final String CHANNEL_STATUS = "spacebot.channel.status";
 
+  /** Memory service (request/reply, JSON in and out; failure code 400 = bad input). */
+  public static final String MEMORY_SAVE = "spacebot.memory.save";
+  public static final String MEMORY_GET = "spacebot.memory.get";
+  public static final String MEMORY_LIST = "spacebot.memory.list";
+  public static final String MEMORY_SEARCH = "spacebot.memory.search";
+  public static final String MEMORY_FORGET = "spacebot.memory.forget";
+  public static final String MEMORY_GRAPH = "spacebot.memory.graph";
+
   /** Reply failure code an adapter uses for an error that retrying cannot fix (bad target, 4xx). */
   public static final int PERMANENT_FAILURE = 400;
 

@@ -20,6 +20,8 @@
  *   <li>{@link ai.spacebot.bus.Addresses#HISTORY} — request {@code {conversation_id, limit}}, reply
  *       {@code {messages:[...]}} from the transcript.</li>
  *   <li>{@link ai.spacebot.bus.Addresses#CHANNEL_STATUS} — request {}, reply {@code {channels, busy}}.</li>
+ *   <li>{@code spacebot.memory.*} ({@link ai.spacebot.bus.Addresses#MEMORY_SAVE} and its siblings) — the memory
+ *       service: save, get, list, search, forget, graph; JSON request, JSON reply, failure code 400 for bad input.</li>
  * </ul>
  */
 package ai.spacebot.bus;

@@ -19,6 +19,16 @@ public interface MemoryStore {
 
   Future<List<ScoredMemory>> recall(RecallQuery query);
 
+  /** Non-forgotten memories of an agent, newest first. */
+  Future<List<Memory>> list(String agentId, MemoryType type, int limit, int offset);
+
+  /** The memory and its neighbourhood up to {@code depth} edges away (forgotten ones left out). */
+  Future<Graph> graph(String agentId, String id, int depth);
+
+  record Edge(String sourceId, String targetId, RelationType relation, double weight) {}
+
+  record Graph(List<Memory> nodes, List<Edge> edges) {}
+
   /** Closes indexes and files; the database is owned by the caller. */
   Future<Void> close();
 

@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The embedded memory backend: rows, edges and embeddings in SQLite (the truth), and per agent a
@@ -163,6 +164,64 @@ public final class EmbeddedMemoryStore implements MemoryStore {
       case TYPED -> listed(q, "importance DESC, created_at DESC");
       case HYBRID -> hybrid(q);
     };
+  }
+
+  @Override
+  public Future<List<Memory>> list(String agentId, MemoryType type, int limit, int offset) {
+    String typeFilter = type == null ? "" : " AND memory_type = ?";
+    Tuple args = Tuple.of(agentId);
+    if (type != null) {
+      args.addString(type.wireName());
+    }
+    args.addInteger(limit).addInteger(offset);
+    return db.reader().preparedQuery("SELECT " + COLUMNS + " FROM memories WHERE agent_id = ? AND forgotten = 0" + typeFilter
+        + " ORDER BY created_at DESC LIMIT ? OFFSET ?").execute(args).map(rows -> {
+          List<Memory> out = new ArrayList<>();
+          rows.forEach(r -> out.add(memory(r)));
+          return out;
+        });
+  }
+
+  @Override
+  public Future<Graph> graph(String agentId, String id, int depth) {
+    Map<String, Memory> nodes = new LinkedHashMap<>();
+    Map<String, Edge> edges = new LinkedHashMap<>();
+    return load(List.of(id)).compose(start -> {
+      Memory root = start.get(id);
+      if (root == null || root.forgotten() || !root.agentId().equals(agentId)) {
+        return Future.failedFuture(new IllegalArgumentException("memory " + id + " does not exist"));
+      }
+      nodes.put(id, root);
+      return expand(nodes, edges, List.of(id), depth);
+    }).map(v -> new Graph(new ArrayList<>(nodes.values()), new ArrayList<>(edges.values())));
+  }
+
+  private Future<Void> expand(Map<String, Memory> nodes, Map<String, Edge> edges, List<String> frontier, int depth) {
+    if (depth == 0 || frontier.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    String marks = String.join(",", Collections.nCopies(frontier.size(), "?"));
+    Tuple args = Tuple.tuple();
+    frontier.forEach(args::addString);
+    frontier.forEach(args::addString);
+    return db.reader().preparedQuery("SELECT source_id, target_id, relation_type, weight FROM memory_edges WHERE source_id IN ("
+            + marks + ") OR target_id IN (" + marks + ")").execute(args)
+        .compose(rows -> {
+          List<Edge> found = new ArrayList<>();
+          rows.forEach(r -> found.add(new Edge(r.getString("source_id"), r.getString("target_id"),
+              RelationType.parse(r.getString("relation_type")), r.getDouble("weight"))));
+          List<String> others = found.stream().flatMap(e -> Stream.of(e.sourceId(), e.targetId()))
+              .filter(x -> !nodes.containsKey(x)).distinct().toList();
+          return load(others).compose(loaded -> {
+            loaded.values().stream().filter(m -> !m.forgotten()).forEach(m -> nodes.put(m.id(), m));
+            for (Edge e : found) {
+              if (nodes.containsKey(e.sourceId()) && nodes.containsKey(e.targetId())) {
+                edges.put(e.sourceId() + "|" + e.targetId() + "|" + e.relation(), e);
+              }
+            }
+            return expand(nodes, edges, others.stream().filter(nodes::containsKey).toList(), depth - 1);
+          });
+        });
   }
 
   private Future<List<ScoredMemory>> listed(RecallQuery q, String order) {

@@ -1,0 +1,108 @@
+package ai.spacebot.memory;
+
+import ai.spacebot.bus.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The memory service on the bus: the HTTP API (and later branch tools) reach the store only through
+ * these addresses, so memory can live on another node. Bad requests fail with code 400 and a message
+ * naming the field. The store is shared by all instances and closed by the application, not here.
+ */
+public final class MemoryVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(MemoryVerticle.class);
+  private final MemoryStore store;
+
+  public MemoryVerticle(MemoryStore store) {
+    this.store = store;
+  }
+
+  @Override
+  public Future<?> start() {
+    var bus = vertx.eventBus();
+    return Future.all(List.of(
+        bus.<JsonObject>consumer(Addresses.MEMORY_SAVE, m -> handle(m, this::save)).completion(),
+        bus.<JsonObject>consumer(Addresses.MEMORY_GET, m -> handle(m, this::get)).completion(),
+        bus.<JsonObject>consumer(Addresses.MEMORY_LIST, m -> handle(m, this::list)).completion(),
+        bus.<JsonObject>consumer(Addresses.MEMORY_SEARCH, m -> handle(m, this::search)).completion(),
+        bus.<JsonObject>consumer(Addresses.MEMORY_FORGET, m -> handle(m, this::forget)).completion(),
+        bus.<JsonObject>consumer(Addresses.MEMORY_GRAPH, m -> handle(m, this::graph)).completion()));
+  }
+
+  private void handle(Message<JsonObject> msg, Function<JsonObject, Future<JsonObject>> op) {
+    Future<JsonObject> result;
+    try {
+      result = op.apply(msg.body());
+    } catch (IllegalArgumentException | ClassCastException e) {
+      result = Future.failedFuture(new IllegalArgumentException(e.getMessage()));
+    }
+    result.onSuccess(msg::reply).onFailure(err -> {
+      if (err instanceof IllegalArgumentException) {
+        msg.fail(400, err.getMessage());
+      } else {
+        log.error("Memory operation on {} failed", msg.address(), err);
+        msg.fail(500, "memory operation failed");
+      }
+    });
+  }
+
+  private Future<JsonObject> save(JsonObject b) {
+    List<NewMemory.Association> associations = new ArrayList<>();
+    JsonArray raw = b.getJsonArray("associations", new JsonArray());
+    for (int i = 0; i < raw.size(); i++) {
+      JsonObject a = raw.getJsonObject(i);
+      String target = a.getString("target_id");
+      if (target == null || target.isBlank()) {
+        throw new IllegalArgumentException("associations[" + i + "].target_id is required");
+      }
+      associations.add(new NewMemory.Association(target, RelationType.parse(a.getString("relation_type", "related_to")),
+          a.getDouble("weight", 0.5)));
+    }
+    List<String> sources = b.getJsonArray("source_message_ids", new JsonArray()).stream().map(String::valueOf).toList();
+    NewMemory m = new NewMemory(b.getString("agent_id"), b.getString("content"),
+        MemoryType.parse(b.getString("memory_type", "fact")), b.getDouble("importance"), b.getString("source"),
+        b.getString("channel_id"), sources, b.getString("human_id"), associations);
+    return store.save(m).map(r -> new JsonObject().put("memory", r.memory().toJson()).put("merged", r.merged())
+        .put("consolidation_candidates", new JsonArray(r.consolidationCandidates())));
+  }
+
+  private Future<JsonObject> get(JsonObject b) {
+    return store.get(b.getString("id")).compose(m -> m.isPresent() && !m.get().forgotten()
+        ? Future.succeededFuture(new JsonObject().put("memory", m.get().toJson()))
+        : Future.failedFuture(new IllegalArgumentException("memory " + b.getString("id") + " does not exist")));
+  }
+
+  private Future<JsonObject> list(JsonObject b) {
+    String type = b.getString("memory_type");
+    return store.list(b.getString("agent_id"), type == null ? null : MemoryType.parse(type), b.getInteger("limit", 50),
+            b.getInteger("offset", 0))
+        .map(ms -> new JsonObject().put("memories", new JsonArray(ms.stream().map(Memory::toJson).toList())));
+  }
+
+  private Future<JsonObject> search(JsonObject b) {
+    String type = b.getString("memory_type");
+    RecallQuery q = new RecallQuery(b.getString("agent_id"), b.getString("query"), b.getInteger("limit", RecallQuery.DEFAULT_MAX),
+        RecallQuery.Mode.parse(b.getString("mode")), type == null ? null : MemoryType.parse(type));
+    return store.recall(q).map(rs -> new JsonObject().put("results", new JsonArray(rs.stream().map(ScoredMemory::toJson).toList())));
+  }
+
+  private Future<JsonObject> forget(JsonObject b) {
+    return store.forget(b.getString("id")).compose(done -> done ? Future.succeededFuture(new JsonObject().put("forgotten", true))
+        : Future.failedFuture(new IllegalArgumentException("memory " + b.getString("id") + " does not exist")));
+  }
+
+  private Future<JsonObject> graph(JsonObject b) {
+    return store.graph(b.getString("agent_id"), b.getString("id"), b.getInteger("depth", 1)).map(g -> new JsonObject()
+        .put("nodes", new JsonArray(g.nodes().stream().map(Memory::toJson).toList()))
+        .put("edges", new JsonArray(g.edges().stream().map(e -> new JsonObject().put("source_id", e.sourceId())
+            .put("target_id", e.targetId()).put("relation_type", e.relation().wireName()).put("weight", e.weight())).toList())));
+  }
+}
