@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -250,7 +249,7 @@ public final class EmbeddedMemoryStore implements MemoryStore {
     return index(q.agentId()).compose(ix -> embeddings.embed(q.query()).compose(vector -> {
       Future<List<String>> text = blocking(() -> ix.searchText(q.query(), n, q.type()));
       Future<List<String>> near = blocking(() -> ix.searchVector(vector, n, q.type()));
-      Future<List<String>> graph = graph(ix, q, n);
+      Future<List<String>> graph = text.compose(hits -> graph(hits, q, n));
       return Future.all(text, near, graph).compose(all -> {
         List<Rrf.Fused> fused = Rrf.fuse(List.of(text.result(), near.result(), graph.result()));
         List<Rrf.Fused> top = fused.subList(0, Math.min(q.maxResults(), fused.size()));
@@ -269,24 +268,18 @@ public final class EmbeddedMemoryStore implements MemoryStore {
   }
 
   /**
-   * Seeds: important memories (≥ 0.8) containing a query word. Walk edges both ways to depth 2;
-   * a reached memory scores importance × edge weight × relation multiplier (times its parent's score).
+   * Seeds: the full-text hits (they contain a query word) with importance ≥ 0.8. Walk edges both ways
+   * to depth 2; a reached memory scores importance × edge weight × relation multiplier (times its
+   * parent's score). Seeding from the index, not a LIKE scan, keeps this independent of store size.
    */
-  private Future<List<String>> graph(LuceneIndex ix, RecallQuery q, int n) {
-    List<String> words;
-    try {
-      words = ix.analyze(q.query()).stream().filter(w -> w.length() >= 3).distinct().limit(8).toList();
-    } catch (java.io.IOException e) {
-      return Future.failedFuture(e);
-    }
-    if (words.isEmpty()) {
+  private Future<List<String>> graph(List<String> textHits, RecallQuery q, int n) {
+    if (textHits.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    String likes = words.stream().map(w -> "content LIKE ?").collect(Collectors.joining(" OR "));
-    Tuple args = Tuple.of(q.agentId(), GRAPH_SEED_IMPORTANCE);
-    words.forEach(w -> args.addString("%" + w + "%"));
-    return db.reader().preparedQuery("SELECT id, importance FROM memories WHERE agent_id = ? AND forgotten = 0 AND importance >= ? AND ("
-            + likes + ") ORDER BY importance DESC LIMIT 50").execute(args)
+    Tuple args = Tuple.of(GRAPH_SEED_IMPORTANCE);
+    textHits.forEach(args::addString);
+    return db.reader().preparedQuery("SELECT id, importance FROM memories WHERE forgotten = 0 AND importance >= ? AND id IN ("
+            + String.join(",", Collections.nCopies(textHits.size(), "?")) + ")").execute(args)
         .compose(rows -> {
           Map<String, Double> scores = new HashMap<>();
           rows.forEach(r -> scores.put(r.getString("id"), r.getDouble("importance")));
