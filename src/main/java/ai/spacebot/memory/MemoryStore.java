@@ -19,6 +19,12 @@ public interface MemoryStore {
 
   Future<List<ScoredMemory>> recall(RecallQuery query);
 
+  /**
+   * Folds {@code absorbed} into {@code survivor} atomically: each absorbed memory becomes forgotten and
+   * the survivor gets an {@code updates} edge from it. All ids must be live memories of the agent.
+   */
+  Future<Memory> consolidate(String agentId, String survivorId, List<String> absorbedIds);
+
   /** Non-forgotten memories of an agent, newest first. */
   Future<List<Memory>> list(String agentId, MemoryType type, int limit, int offset);
 

@@ -110,4 +110,20 @@ public abstract class MemoryStoreContract {
         .allMatch(s -> s.memory().type() == MemoryType.OBSERVATION).hasSize(1);
     assertThat(store().recall(new RecallQuery("other-agent", null, 10, RecallQuery.Mode.RECENT, null)).await()).isEmpty();
   }
+
+  @Test
+  void consolidationForgetsTheAbsorbedAndLinksThemToTheSurvivor() {
+    Memory survivor = store().save(memory("Standup is at 9:30 every weekday.", MemoryType.FACT)).await().memory();
+    Memory older = store().save(memory("Standup happens at half past nine.", MemoryType.FACT)).await().memory();
+    Memory dup = store().save(memory("Daily standup: 9:30.", MemoryType.FACT)).await().memory();
+    assertThat(store().consolidate("main", survivor.id(), List.of(older.id(), dup.id())).await().id()).isEqualTo(survivor.id());
+    assertThat(store().get(older.id()).await().orElseThrow().forgotten()).isTrue();
+    assertThat(store().get(dup.id()).await().orElseThrow().forgotten()).isTrue();
+    MemoryStore.Graph graph = store().graph("main", survivor.id(), 1).await();
+    assertThat(graph.nodes()).extracting(Memory::id).containsExactly(survivor.id());
+    assertThat(store().recall(RecallQuery.hybrid("main", "standup half past nine", 10)).await())
+        .extracting(s -> s.memory().id()).contains(survivor.id()).doesNotContain(older.id(), dup.id());
+    assertThatThrownBy(() -> store().consolidate("main", survivor.id(), List.of(older.id())).await())
+        .hasMessageContaining(older.id()).hasMessageContaining("does not exist");
+  }
 }

@@ -166,6 +166,50 @@ public final class EmbeddedMemoryStore implements MemoryStore {
   }
 
   @Override
+  public Future<Memory> consolidate(String agentId, String survivorId, List<String> absorbedIds) {
+    List<String> absorbed = absorbedIds.stream().filter(id -> !id.equals(survivorId)).distinct().toList();
+    if (absorbed.isEmpty()) {
+      return Future.failedFuture(new IllegalArgumentException("absorbed_ids must name at least one memory other than the survivor"));
+    }
+    List<String> all = new ArrayList<>(absorbed);
+    all.add(survivorId);
+    return load(all).compose(found -> {
+      for (String id : all) {
+        Memory m = found.get(id);
+        if (m == null || m.forgotten() || !m.agentId().equals(agentId)) {
+          return Future.failedFuture(new IllegalArgumentException("memory " + id + " does not exist"));
+        }
+      }
+      return index(agentId).compose(ix -> {
+        ix.begin();
+        long now = System.currentTimeMillis();
+        // One write: the forgetting and the edges commit together or not at all.
+        return db.write(sql -> {
+              long version = nextVersion(sql);
+              for (String id : absorbed) {
+                int changed = sql.update("UPDATE memories SET forgotten = 1, updated_at = ?, version = ? WHERE id = ? AND forgotten = 0",
+                    now, version, id);
+                if (changed == 0) {
+                  throw new IllegalArgumentException("memory " + id + " was forgotten meanwhile");
+                }
+                sql.update("INSERT INTO memory_edges(source_id, target_id, relation_type, weight, created_at) VALUES (?, ?, 'updates', 0.5, ?) "
+                    + "ON CONFLICT DO NOTHING", id, survivorId, now);
+              }
+              return version;
+            })
+            .compose(version -> blocking(() -> {
+              for (String id : absorbed) {
+                ix.delete(id, version);
+              }
+              return null;
+            }))
+            .onComplete(x -> ix.end())
+            .map(x -> found.get(survivorId));
+      });
+    });
+  }
+
+  @Override
   public Future<List<Memory>> list(String agentId, MemoryType type, int limit, int offset) {
     String typeFilter = type == null ? "" : " AND memory_type = ?";
     Tuple args = Tuple.of(agentId);
