@@ -25,6 +25,12 @@ public interface MemoryStore {
    */
   Future<Memory> consolidate(String agentId, String survivorId, List<String> absorbedIds);
 
+  /** The most important live memories of a type (then newest); no access is counted. */
+  Future<List<Memory>> top(String agentId, MemoryType type, int limit);
+
+  /** Live memories per type. */
+  Future<java.util.Map<MemoryType, Integer>> counts(String agentId);
+
   /** Non-forgotten memories of an agent, newest first. */
   Future<List<Memory>> list(String agentId, MemoryType type, int limit, int offset);
 

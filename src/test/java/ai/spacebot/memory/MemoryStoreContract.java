@@ -126,4 +126,18 @@ public abstract class MemoryStoreContract {
     assertThatThrownBy(() -> store().consolidate("main", survivor.id(), List.of(older.id())).await())
         .hasMessageContaining(older.id()).hasMessageContaining("does not exist");
   }
+
+  @Test
+  void knowledgeRenderShowsTheMostImportantPerSection() {
+    store().save(memory("Spacebot is the team's assistant.", MemoryType.IDENTITY)).await();
+    store().save(new NewMemory("main", "Deploys freeze on Fridays.", MemoryType.DECISION, 0.95, null, null, List.of(), null, List.of())).await();
+    store().save(new NewMemory("main", "Maybe try a new logo.", MemoryType.DECISION, 0.2, null, null, List.of(), null, List.of())).await();
+    Memory forgotten = store().save(memory("Lunch is at noon.", MemoryType.FACT)).await().memory();
+    store().forget(forgotten.id()).await();
+    assertThat(store().counts("main").await()).containsEntry(MemoryType.DECISION, 2).doesNotContainKey(MemoryType.FACT);
+    String text = KnowledgeRender.render(store(), "main").await();
+    assertThat(text).startsWith("## Identity\n- Spacebot is the team's assistant.");
+    assertThat(text.indexOf("Deploys freeze")).isLessThan(text.indexOf("new logo"));
+    assertThat(text).doesNotContain("Lunch").doesNotContain("## Facts");
+  }
 }

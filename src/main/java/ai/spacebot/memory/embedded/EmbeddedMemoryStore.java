@@ -210,6 +210,27 @@ public final class EmbeddedMemoryStore implements MemoryStore {
   }
 
   @Override
+  public Future<List<Memory>> top(String agentId, MemoryType type, int limit) {
+    return db.reader().preparedQuery("SELECT " + COLUMNS + " FROM memories WHERE agent_id = ? AND forgotten = 0 AND memory_type = ? "
+            + "ORDER BY importance DESC, created_at DESC LIMIT ?").execute(Tuple.of(agentId, type.wireName(), limit))
+        .map(rows -> {
+          List<Memory> out = new ArrayList<>();
+          rows.forEach(r -> out.add(memory(r)));
+          return out;
+        });
+  }
+
+  @Override
+  public Future<Map<MemoryType, Integer>> counts(String agentId) {
+    return db.reader().preparedQuery("SELECT memory_type, COUNT(*) AS n FROM memories WHERE agent_id = ? AND forgotten = 0 "
+        + "GROUP BY memory_type").execute(Tuple.of(agentId)).map(rows -> {
+          Map<MemoryType, Integer> out = new java.util.EnumMap<>(MemoryType.class);
+          rows.forEach(r -> out.put(MemoryType.parse(r.getString("memory_type")), r.getInteger("n")));
+          return out;
+        });
+  }
+
+  @Override
   public Future<List<Memory>> list(String agentId, MemoryType type, int limit, int offset) {
     String typeFilter = type == null ? "" : " AND memory_type = ?";
     Tuple args = Tuple.of(agentId);
