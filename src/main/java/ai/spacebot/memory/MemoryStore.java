@@ -28,6 +28,16 @@ public interface MemoryStore {
   /** The most important live memories of a type (then newest); no access is counted. */
   Future<List<Memory>> top(String agentId, MemoryType type, int limit);
 
+  /**
+   * Decay: importance × (1 − min(days × 0.05, 0.5)) × boost, where days count since the last update
+   * and boost is 1.1 if accessed within 7 days, 0.9 if not for 30 (capped at 1). Never identity.
+   * Returns how many memories changed.
+   */
+  Future<Integer> decay(String agentId, long now);
+
+  /** Prune: hard-deletes memories with importance < 0.1 older than 30 days, never identity. */
+  Future<Integer> prune(String agentId, long now);
+
   /** Live memories per type. */
   Future<java.util.Map<MemoryType, Integer>> counts(String agentId);
 

@@ -140,4 +140,27 @@ public abstract class MemoryStoreContract {
     assertThat(text.indexOf("Deploys freeze")).isLessThan(text.indexOf("new logo"));
     assertThat(text).doesNotContain("Lunch").doesNotContain("## Facts");
   }
+
+  @Test
+  void decayAndPruneSpareIdentity() {
+    long day = 86_400_000L;
+    Memory identity = store().save(memory("I am the team's assistant.", MemoryType.IDENTITY)).await().memory();
+    Memory fact = store().save(memory("The printer is on the second floor.", MemoryType.FACT)).await().memory();
+    Memory faint = store().save(new NewMemory("main", "Someone mentioned a podcast once.", MemoryType.OBSERVATION, 0.05, null, null,
+        List.of(), null, List.of())).await().memory();
+
+    // Twenty days on, not accessed for more than 30 days? No: 20 days, so no boost either way.
+    long later = System.currentTimeMillis() + 20 * day;
+    assertThat(store().decay("main", later).await()).isEqualTo(2);
+    assertThat(store().get(identity.id()).await().orElseThrow().importance()).isEqualTo(1.0);
+    assertThat(store().get(fact.id()).await().orElseThrow().importance()).isCloseTo(0.6 * 0.5, org.assertj.core.api.Assertions.within(1e-6));
+
+    // Older than 30 days and under 0.1: pruned for good; identity never.
+    long muchLater = System.currentTimeMillis() + 31 * day;
+    assertThat(store().prune("main", muchLater).await()).isEqualTo(1);
+    assertThat(store().get(faint.id()).await()).isEmpty();
+    assertThat(store().get(identity.id()).await()).isPresent();
+    assertThat(store().recall(RecallQuery.hybrid("main", "podcast mentioned", 10)).await())
+        .noneMatch(s -> s.memory().id().equals(faint.id()));
+  }
 }

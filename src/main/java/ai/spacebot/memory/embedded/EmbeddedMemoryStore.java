@@ -220,6 +220,50 @@ public final class EmbeddedMemoryStore implements MemoryStore {
         });
   }
 
+  private static final long DAY = 86_400_000L;
+
+  @Override
+  public Future<Integer> decay(String agentId, long now) {
+    // One statement: the factor is computed in SQL from the same row, so concurrent reads never see half a pass.
+    return db.write(sql -> sql.update("""
+        UPDATE memories SET importance = MIN(1.0, importance
+              * (1.0 - MIN((? - updated_at) / 86400000.0 * 0.05, 0.5))
+              * CASE WHEN ? - last_accessed_at <= ? THEN 1.1 WHEN ? - last_accessed_at > ? THEN 0.9 ELSE 1.0 END)
+        WHERE agent_id = ? AND forgotten = 0 AND memory_type <> 'identity'""",
+        now, now, 7 * DAY, now, 30 * DAY, agentId));
+  }
+
+  @Override
+  public Future<Integer> prune(String agentId, long now) {
+    return index(agentId).compose(ix -> {
+      ix.begin();
+      return db.write(sql -> {
+            List<String> ids = new ArrayList<>();
+            PreparedStatement find = sql.prepare("SELECT id FROM memories WHERE agent_id = ? AND memory_type <> 'identity' "
+                + "AND importance < 0.1 AND created_at < ?");
+            find.setString(1, agentId);
+            find.setLong(2, now - 30 * DAY);
+            try (ResultSet rs = find.executeQuery()) {
+              while (rs.next()) {
+                ids.add(rs.getString(1));
+              }
+            }
+            for (String id : ids) {
+              sql.update("DELETE FROM memory_edges WHERE source_id = ? OR target_id = ?", id, id);
+              sql.update("DELETE FROM memories WHERE id = ?", id);
+            }
+            return ids;
+          })
+          .compose(ids -> blocking(() -> {
+            for (String id : ids) {
+              ix.delete(id, ix.committedVersion());
+            }
+            return ids.size();
+          }))
+          .onComplete(x -> ix.end());
+    });
+  }
+
   @Override
   public Future<Map<MemoryType, Integer>> counts(String agentId) {
     return db.reader().preparedQuery("SELECT memory_type, COUNT(*) AS n FROM memories WHERE agent_id = ? AND forgotten = 0 "
