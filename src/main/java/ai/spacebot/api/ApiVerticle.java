@@ -251,8 +251,8 @@ public final class ApiVerticle extends VerticleBase {
       if (ar.succeeded()) {
         json(ctx, 200, ar.result().body());
       } else if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE
-          && re.failureCode() == 400) {
-        ApiError.send(ctx, 400, null, re.getMessage());
+          && (re.failureCode() == 400 || re.failureCode() == 404)) {
+        ApiError.send(ctx, re.failureCode(), null, re.getMessage());
       } else if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
         ApiError.send(ctx, 503, null, "that service is not running on any node");
       } else {

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The memory service on the bus: the HTTP API (and later branch tools) reach the store only through
  * these addresses, so memory can live on another node. Bad requests fail with code 400 and a message
- * naming the field. The store is shared by all instances and closed by the application, not here.
+ * naming the field; a missing memory with 404. The store is shared by all instances and closed by the application, not here.
  */
 public final class MemoryVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(MemoryVerticle.class);
@@ -45,7 +45,9 @@ public final class MemoryVerticle extends VerticleBase {
       result = Future.failedFuture(new IllegalArgumentException(e.getMessage()));
     }
     result.onSuccess(msg::reply).onFailure(err -> {
-      if (err instanceof IllegalArgumentException) {
+      if (err instanceof NotFound) {
+        msg.fail(404, err.getMessage());
+      } else if (err instanceof IllegalArgumentException) {
         msg.fail(400, err.getMessage());
       } else {
         log.error("Memory operation on {} failed", msg.address(), err);
@@ -77,7 +79,14 @@ public final class MemoryVerticle extends VerticleBase {
   private Future<JsonObject> get(JsonObject b) {
     return store.get(b.getString("id")).compose(m -> m.isPresent() && !m.get().forgotten()
         ? Future.succeededFuture(new JsonObject().put("memory", m.get().toJson()))
-        : Future.failedFuture(new IllegalArgumentException("memory " + b.getString("id") + " does not exist")));
+        : Future.failedFuture(new NotFound("memory " + b.getString("id") + " does not exist")));
+  }
+
+  /** A well-formed request for a memory that is not there (HTTP 404). */
+  static final class NotFound extends RuntimeException {
+    NotFound(String message) {
+      super(message, null, false, false);
+    }
   }
 
   private Future<JsonObject> list(JsonObject b) {
@@ -96,7 +105,7 @@ public final class MemoryVerticle extends VerticleBase {
 
   private Future<JsonObject> forget(JsonObject b) {
     return store.forget(b.getString("id")).compose(done -> done ? Future.succeededFuture(new JsonObject().put("forgotten", true))
-        : Future.failedFuture(new IllegalArgumentException("memory " + b.getString("id") + " does not exist")));
+        : Future.failedFuture(new NotFound("memory " + b.getString("id") + " does not exist")));
   }
 
   private Future<JsonObject> graph(JsonObject b) {

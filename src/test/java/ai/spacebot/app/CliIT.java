@@ -116,6 +116,35 @@ class CliIT {
   }
 
   @Test
+  void memoryCommandsTalkToTheRunningServer() throws Exception {
+    Path dir = Files.createTempDirectory("spacebot-memcli");
+    int port = TestApp.freePort();
+    Map<String, String> env = Map.of("SPACEBOT_DIR", dir.toString(), "SPACEBOT_PORT", String.valueOf(port));
+    SpacebotProcess.Result down = SpacebotProcess.run(env, WAIT, "memory", "search", "anything");
+    assertThat(down.exitCode()).isEqualTo(3);
+    assertThat(down.output()).contains("not answering").contains("spacebot start");
+    try (SpacebotProcess app = SpacebotProcess.start(env, "start", "--foreground").awaitHealthy(port, WAIT)) {
+      SpacebotProcess.Result add = SpacebotProcess.run(env, WAIT, "memory", "add", "--type", "decision", "We", "ship", "on", "Thursdays");
+      assertThat(add.exitCode()).as(add.output()).isZero();
+      Matcher id = Pattern.compile("Saved ([0-9a-f-]{36}) \\(decision, importance 0.8\\)").matcher(add.output());
+      assertThat(id.find()).as(add.output()).isTrue();
+
+      SpacebotProcess.Result search = SpacebotProcess.run(env, WAIT, "memory", "search", "when", "do", "we", "ship");
+      assertThat(search.exitCode()).isZero();
+      assertThat(search.output()).contains(id.group(1)).contains("We ship on Thursdays");
+
+      assertThat(SpacebotProcess.run(env, WAIT, "memory", "forget", id.group(1)).exitCode()).isZero();
+      SpacebotProcess.Result again = SpacebotProcess.run(env, WAIT, "memory", "forget", id.group(1));
+      assertThat(again.exitCode()).isEqualTo(4);
+      assertThat(again.output()).contains("does not exist").doesNotContain("\tat ");
+      SpacebotProcess.Result bad = SpacebotProcess.run(env, WAIT, "memory", "add", "--type", "gossip", "x");
+      assertThat(bad.exitCode()).isEqualTo(2);
+      assertThat(bad.output()).contains("memory_type");
+      app.terminate();
+    }
+  }
+
+  @Test
   void versionAndUsage() {
     SpacebotProcess.Result version = SpacebotProcess.run(Map.of(), WAIT, "version");
     assertThat(version.exitCode()).isZero();

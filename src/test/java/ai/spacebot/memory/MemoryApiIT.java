@@ -62,6 +62,10 @@ class MemoryApiIT {
     HttpResponse<String> deleted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
         URI.create(app.url("/api/agents/memories/" + decision.getString("id")))).DELETE().build(), HttpResponse.BodyHandlers.ofString());
     assertThat(deleted.statusCode()).isEqualTo(200);
+    HttpResponse<String> again = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create(app.url("/api/agents/memories/" + decision.getString("id")))).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(again.statusCode()).isEqualTo(404);
+    assertThat(new JsonObject(again.body()).getString("error")).contains("does not exist");
     JsonArray after = app.http.get("/api/agents/memories/search?agent_id=main&query=Grafana%20dashboards").json().getJsonArray("results");
     assertThat(after).noneMatch(m -> ((JsonObject) m).getString("id").equals(decision.getString("id")));
   }
