@@ -43,6 +43,7 @@ final class LuceneIndex implements AutoCloseable {
   static final String CONTENT = "content";
   static final String VECTOR = "vector";
   private static final String VERSION = "memory_version";
+  static final int KNN_CANDIDATES = 64;
 
   private final Analyzer analyzer = new StandardAnalyzer();
   private final FSDirectory directory;
@@ -119,10 +120,14 @@ final class LuceneIndex implements AutoCloseable {
     return ids(q, n);
   }
 
-  /** Approximate nearest neighbours (HNSW, cosine); ids best first. */
+  /**
+   * Approximate nearest neighbours (HNSW, cosine); ids best first. The graph is searched for at least
+   * {@link #KNN_CANDIDATES} candidates and the best n kept: with k = 10 alone, recall@10 against exact
+   * search was 0.93 on 10k MiniLM vectors (bench/hnsw-recall.sh).
+   */
   List<String> searchVector(float[] vector, int n, MemoryType type) throws IOException {
     Query filter = type == null ? null : new TermQuery(new Term(TYPE, type.wireName()));
-    return ids(new KnnFloatVectorQuery(VECTOR, vector, n, filter), n);
+    return ids(new KnnFloatVectorQuery(VECTOR, vector, Math.max(n, KNN_CANDIDATES), filter), n);
   }
 
   private List<String> ids(Query q, int n) throws IOException {
