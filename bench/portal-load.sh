@@ -5,9 +5,7 @@
 # think-ms 0 = closed loop at full speed (throughput); > 0 = each conversation pauses that long between turns.
 # Extra server JVM flags: BENCH_SERVER_JVM="-Xmx1g" bench/portal-load.sh 1000
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-mvn -B -q -DskipTests package
-mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >/dev/null
+source "$(dirname "${BASH_SOURCE[0]}")/build-classpath.sh"
 exec java -Xmx4g -Dspacebot.jar=target/spacebot.jar -Dbench.server.jvm="${BENCH_SERVER_JVM:-}" \
-  -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
+  -cp "$BENCH_CP" \
   ai.spacebot.bench.PortalLoad "${1:-100}" "${2:-20}" "${3:-5}" "${4:-0}"

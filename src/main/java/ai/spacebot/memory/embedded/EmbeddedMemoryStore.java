@@ -308,7 +308,7 @@ public final class EmbeddedMemoryStore implements MemoryStore {
     if (depth == 0 || frontier.isEmpty()) {
       return Future.succeededFuture();
     }
-    String marks = String.join(",", Collections.nCopies(frontier.size(), "?"));
+    String marks = marks(frontier.size());
     Tuple args = Tuple.tuple();
     frontier.forEach(args::addString);
     frontier.forEach(args::addString);
@@ -388,7 +388,7 @@ public final class EmbeddedMemoryStore implements MemoryStore {
     Tuple args = Tuple.of(GRAPH_SEED_IMPORTANCE);
     textHits.forEach(args::addString);
     return db.reader().preparedQuery("SELECT id, importance FROM memories WHERE forgotten = 0 AND importance >= ? AND id IN ("
-            + String.join(",", Collections.nCopies(textHits.size(), "?")) + ")").execute(args)
+            + marks(textHits.size()) + ")").execute(args)
         .compose(rows -> {
           Map<String, Double> scores = new HashMap<>();
           rows.forEach(r -> scores.put(r.getString("id"), r.getDouble("importance")));
@@ -401,7 +401,7 @@ public final class EmbeddedMemoryStore implements MemoryStore {
     if (depth == 0 || frontier.isEmpty()) {
       return Future.succeededFuture(scores);
     }
-    String marks = String.join(",", Collections.nCopies(frontier.size(), "?"));
+    String marks = marks(frontier.size());
     Tuple args = Tuple.tuple();
     frontier.forEach(args::addString);
     frontier.forEach(args::addString);
@@ -457,7 +457,7 @@ public final class EmbeddedMemoryStore implements MemoryStore {
     Tuple args = Tuple.tuple();
     ids.forEach(args::addString);
     return db.reader().preparedQuery("SELECT " + COLUMNS + " FROM memories WHERE id IN ("
-            + String.join(",", Collections.nCopies(ids.size(), "?")) + ")").execute(args)
+            + marks(ids.size()) + ")").execute(args)
         .map(rows -> {
           Map<String, Memory> out = new LinkedHashMap<>();
           rows.forEach(r -> out.put(r.getString("id"), memory(r)));
@@ -519,7 +519,7 @@ public final class EmbeddedMemoryStore implements MemoryStore {
     Tuple args = Tuple.tuple();
     ids.forEach(args::addString);
     return db.reader().preparedQuery("SELECT id, embedding FROM memories WHERE id IN ("
-            + String.join(",", Collections.nCopies(ids.size(), "?")) + ")").execute(args)
+            + marks(ids.size()) + ")").execute(args)
         .map(rows -> {
           Map<String, float[]> out = new HashMap<>();
           rows.forEach(r -> out.put(r.getString("id"), floats(r.getBuffer("embedding").getBytes())));
@@ -566,6 +566,11 @@ public final class EmbeddedMemoryStore implements MemoryStore {
       rs.next();
       return rs.getLong(1);
     }
+  }
+
+  /** "?,?,?" for an IN list of n values. */
+  private static String marks(int n) {
+    return String.join(",", Collections.nCopies(n, "?"));
   }
 
   private <T> Future<T> blocking(java.util.concurrent.Callable<T> work) {
