@@ -38,6 +38,45 @@ public interface MemoryStore {
   /** Prune: hard-deletes memories with importance < 0.1 older than 30 days, never identity. */
   Future<Integer> prune(String agentId, long now);
 
+  /**
+   * Saves many memories with one batch embedding call (imports). Each follows {@link #save}'s rules
+   * (human anchors merge, associations are checked) except that no consolidation advice is computed:
+   * the merge pass of maintenance takes care of duplicates an import brings in.
+   */
+  Future<List<SaveResult>> saveAll(List<NewMemory> memories);
+
+  /**
+   * Re-embeds every live memory of the agent and rebuilds its search index from the stored rows
+   * (after a model change, or to repair an index). {@code progress} receives (done, total) after each
+   * batch, on no particular thread. Returns how many memories were reindexed.
+   */
+  Future<Integer> reindex(String agentId, Progress progress);
+
+  /** (done, total) callback for long operations. */
+  @FunctionalInterface
+  interface Progress {
+    void update(int done, int total);
+
+    Progress NONE = (done, total) -> {};
+  }
+
+  /**
+   * Merge pass: each live memory not yet checked (or changed since) is compared with its nearest
+   * neighbours of the same type; one with cosine ≥ 0.95 is consolidated into the more important of the
+   * two (then the older), exactly as {@link #consolidate}. At most {@code limit} memories are absorbed
+   * per pass; the rest wait for the next pass. Identity memories are never absorbed. Returns how many
+   * were absorbed.
+   */
+  Future<Integer> mergeNearDuplicates(String agentId, int limit);
+
+  /**
+   * Association pass: each live memory not yet linked (or changed since) gets an edge to each
+   * neighbour with cosine ≥ 0.85 that it has no edge with yet: {@code updates} from the newer to the
+   * older when cosine ≥ 0.95, else {@code related_to}; the weight is the cosine. At most {@code limit}
+   * edges per pass. Returns how many edges were created.
+   */
+  Future<Integer> associate(String agentId, int limit);
+
   /** Live memories per type. */
   Future<java.util.Map<MemoryType, Integer>> counts(String agentId);
 

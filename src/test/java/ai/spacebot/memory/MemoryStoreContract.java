@@ -163,4 +163,129 @@ public abstract class MemoryStoreContract {
     assertThat(store().recall(RecallQuery.hybrid("main", "podcast mentioned", 10)).await())
         .noneMatch(s -> s.memory().id().equals(faint.id()));
   }
+
+  private static NewMemory memory(String content, MemoryType type, double importance) {
+    return new NewMemory("main", content, type, importance, "test", null, List.of(), null, List.of());
+  }
+
+  @Test
+  void saveAllImportsABatchWithTheSameRulesAsSave() {
+    Memory anchor = store().save(new NewMemory("main", "Carol leads the data team.", MemoryType.HUMAN, null, null, null,
+        List.of("m1"), "carol", List.of())).await().memory();
+    Memory target = store().save(memory("The quarterly planning meeting is in January.", MemoryType.EVENT)).await().memory();
+    List<MemoryStore.SaveResult> results = store().saveAll(List.of(
+        memory("Invoices are approved by the finance lead.", MemoryType.FACT),
+        new NewMemory("main", "Carol prefers written proposals.", MemoryType.HUMAN, null, null, null, List.of("m2"), "carol", List.of()),
+        new NewMemory("main", "Planning needs the headcount numbers first.", MemoryType.TODO, null, null, null, List.of(), null,
+            List.of(new NewMemory.Association(target.id(), RelationType.PART_OF, 0.7))))).await();
+    assertThat(results).hasSize(3);
+    assertThat(results.get(0).memory().importance()).isEqualTo(0.6);
+    assertThat(results.get(1).merged()).isTrue();
+    assertThat(results.get(1).memory().id()).isEqualTo(anchor.id());
+    assertThat(results.get(1).memory().content()).contains("data team").contains("written proposals");
+    assertThat(store().graph("main", target.id(), 1).await().edges())
+        .anyMatch(e -> e.sourceId().equals(results.get(2).memory().id()) && e.relation() == RelationType.PART_OF);
+    assertThat(store().recall(RecallQuery.hybrid("main", "who approves invoices", 3)).await().get(0).memory().id())
+        .isEqualTo(results.get(0).memory().id());
+
+    NewMemory dangling = new NewMemory("main", "Refers to nothing.", MemoryType.FACT, null, null, null, List.of(), null,
+        List.of(new NewMemory.Association("missing-target", RelationType.RELATED_TO, 0.5)));
+    assertThatThrownBy(() -> store().saveAll(List.of(memory("Would be saved.", MemoryType.FACT), dangling)).await())
+        .hasMessageContaining("missing-target");
+    assertThat(store().recall(RecallQuery.hybrid("main", "Would be saved", 10)).await())
+        .noneMatch(r -> r.memory().content().equals("Would be saved."));
+  }
+
+  @Test
+  void reindexReEmbedsEveryLiveMemoryAndSearchStillWorks() {
+    Memory a = store().save(memory("The VPN certificate expires on the first of March.", MemoryType.FACT)).await().memory();
+    store().save(memory("The coffee machine is descaled on Mondays.", MemoryType.FACT)).await();
+    Memory gone = store().save(memory("The old wiki lives on the intranet server.", MemoryType.FACT)).await().memory();
+    store().forget(gone.id()).await();
+    List<int[]> updates = new java.util.concurrent.CopyOnWriteArrayList<>();
+    assertThat(store().reindex("main", (done, total) -> updates.add(new int[] {done, total})).await()).isEqualTo(2);
+    assertThat(updates).isNotEmpty();
+    assertThat(updates.get(updates.size() - 1)).containsExactly(2, 2);
+    assertThat(store().recall(RecallQuery.hybrid("main", "VPN certificate expiry", 3)).await().get(0).memory().id()).isEqualTo(a.id());
+    assertThat(store().recall(RecallQuery.hybrid("main", "old wiki intranet", 10)).await())
+        .noneMatch(r -> r.memory().id().equals(gone.id()));
+    assertThat(store().reindex("nobody", MemoryStore.Progress.NONE).await()).isZero();
+  }
+
+  @Test
+  void theMergePassFoldsNearDuplicatesOfTheSameTypeIntoTheMoreImportant() {
+    Memory weak = store().save(memory("The release train leaves every second Tuesday.", MemoryType.FACT, 0.5)).await().memory();
+    Memory strong = store().save(memory("the release train leaves every second tuesday.", MemoryType.FACT, 0.9)).await().memory();
+    Memory otherType = store().save(memory("The release train leaves every second Tuesday.", MemoryType.DECISION, 0.8)).await().memory();
+    Memory unrelated = store().save(memory("The office plants are watered on Fridays.", MemoryType.FACT)).await().memory();
+
+    assertThat(store().mergeNearDuplicates("main", 500).await()).isEqualTo(1);
+    assertThat(store().get(weak.id()).await().orElseThrow().forgotten()).isTrue();
+    assertThat(store().get(strong.id()).await().orElseThrow().forgotten()).isFalse();
+    assertThat(store().get(otherType.id()).await().orElseThrow().forgotten()).isFalse();
+    assertThat(store().get(unrelated.id()).await().orElseThrow().forgotten()).isFalse();
+    assertThat(store().recall(RecallQuery.hybrid("main", "release train Tuesday", 10)).await())
+        .noneMatch(r -> r.memory().id().equals(weak.id()));
+    assertThat(store().mergeNearDuplicates("main", 500).await()).isZero();
+  }
+
+  @Test
+  void theMergePassStopsAtItsLimitAndTheNextPassGoesOn() {
+    String[] texts = {"Deploys freeze on Fridays.", "Backups run nightly at two in the morning.", "Standup is at 9:30 every weekday."};
+    for (String t : texts) {
+      store().save(memory(t, MemoryType.FACT, 0.5)).await();
+      store().save(memory(t.toLowerCase(java.util.Locale.ROOT), MemoryType.FACT, 0.7)).await();
+    }
+    assertThat(store().mergeNearDuplicates("main", 2).await()).isEqualTo(2);
+    assertThat(store().mergeNearDuplicates("main", 2).await()).isEqualTo(1);
+    assertThat(store().counts("main").await()).containsEntry(MemoryType.FACT, 3);
+  }
+
+  @Test
+  void theAssociationPassLinksSimilarMemoriesOnce() {
+    Memory k8s = store().save(memory("Our Kubernetes cluster runs on three nodes in Frankfurt.", MemoryType.FACT)).await().memory();
+    Memory same = store().save(memory("The Kubernetes cluster in Frankfurt has three nodes.", MemoryType.FACT)).await().memory();
+    Memory older = store().save(memory("Deploys freeze on Fridays.", MemoryType.DECISION)).await().memory();
+    Memory newer = store().save(memory("deploys freeze on fridays.", MemoryType.FACT)).await().memory();
+    Memory unrelated = store().save(memory("The office wifi password is changed monthly.", MemoryType.FACT)).await().memory();
+
+    assertThat(store().associate("main", 100).await()).isEqualTo(2);
+    List<MemoryStore.Edge> k8sEdges = store().graph("main", k8s.id(), 1).await().edges();
+    assertThat(k8sEdges).hasSize(1);
+    MemoryStore.Edge related = k8sEdges.get(0);
+    assertThat(related.relation()).isEqualTo(RelationType.RELATED_TO);
+    assertThat(List.of(related.sourceId(), related.targetId())).containsExactlyInAnyOrder(k8s.id(), same.id());
+    assertThat(related.weight()).isBetween(0.85, 0.95);
+    List<MemoryStore.Edge> updates = store().graph("main", older.id(), 1).await().edges();
+    assertThat(updates).singleElement().satisfies(e -> {
+      assertThat(e.relation()).isEqualTo(RelationType.UPDATES);
+      assertThat(e.sourceId()).isEqualTo(newer.id());
+      assertThat(e.targetId()).isEqualTo(older.id());
+    });
+    assertThat(store().graph("main", unrelated.id(), 1).await().edges()).isEmpty();
+    assertThat(store().associate("main", 100).await()).isZero();
+  }
+
+  @Test
+  void theAssociationPassStopsAtItsLimit() {
+    store().save(memory("Our Kubernetes cluster runs on three nodes in Frankfurt.", MemoryType.FACT)).await();
+    store().save(memory("The Kubernetes cluster in Frankfurt has three nodes.", MemoryType.FACT)).await();
+    store().save(memory("Alice prefers tea over coffee in the morning.", MemoryType.PREFERENCE)).await();
+    store().save(memory("In the morning Alice likes tea more than coffee.", MemoryType.PREFERENCE)).await();
+    assertThat(store().associate("main", 1).await()).isEqualTo(1);
+    assertThat(store().associate("main", 1).await()).isEqualTo(1);
+    assertThat(store().associate("main", 1).await()).isZero();
+  }
+
+  @Test
+  void fulltextAndVectorModesRunOneListAlone() {
+    Memory exact = store().save(memory("The xylophone in room 4 needs new mallets.", MemoryType.FACT)).await().memory();
+    Memory paraphrase = store().save(memory("Kubernetes runs on three machines in Frankfurt.", MemoryType.FACT)).await().memory();
+    assertThat(store().recall(new RecallQuery("main", "xylophone", 5, RecallQuery.Mode.FULLTEXT, null)).await())
+        .extracting(r -> r.memory().id()).containsExactly(exact.id());
+    assertThat(store().recall(new RecallQuery("main", "container orchestration cluster location", 5, RecallQuery.Mode.FULLTEXT, null))
+        .await()).isEmpty();
+    assertThat(store().recall(new RecallQuery("main", "container orchestration cluster location", 1, RecallQuery.Mode.VECTOR, null))
+        .await()).extracting(r -> r.memory().id()).containsExactly(paraphrase.id());
+  }
 }

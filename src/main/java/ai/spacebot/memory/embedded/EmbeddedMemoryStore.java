@@ -162,6 +162,7 @@ public final class EmbeddedMemoryStore implements MemoryStore {
       case IMPORTANT -> listed(q, "importance DESC, created_at DESC");
       case TYPED -> listed(q, "importance DESC, created_at DESC");
       case HYBRID -> hybrid(q);
+      case FULLTEXT, VECTOR -> Future.failedFuture(new UnsupportedOperationException("single lists: in progress"));
     };
   }
 
@@ -262,6 +263,26 @@ public final class EmbeddedMemoryStore implements MemoryStore {
           }))
           .onComplete(x -> ix.end());
     });
+  }
+
+  @Override
+  public Future<List<SaveResult>> saveAll(List<NewMemory> memories) {
+    return Future.failedFuture(new UnsupportedOperationException("saveAll: in progress"));
+  }
+
+  @Override
+  public Future<Integer> reindex(String agentId, Progress progress) {
+    return Future.failedFuture(new UnsupportedOperationException("reindex: in progress"));
+  }
+
+  @Override
+  public Future<Integer> mergeNearDuplicates(String agentId, int limit) {
+    return Future.failedFuture(new UnsupportedOperationException("merge: in progress"));
+  }
+
+  @Override
+  public Future<Integer> associate(String agentId, int limit) {
+    return Future.failedFuture(new UnsupportedOperationException("associate: in progress"));
   }
 
   @Override
