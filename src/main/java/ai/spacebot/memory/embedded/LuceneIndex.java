@@ -148,6 +148,28 @@ final class LuceneIndex implements AutoCloseable {
     searchers.maybeRefreshBlocking();
   }
 
+  /** Every id in the index (for the sweep after a reindex). */
+  java.util.Set<String> allIds() throws IOException {
+    searchers.maybeRefreshBlocking();
+    IndexSearcher s = searchers.acquire();
+    try {
+      java.util.Set<String> out = new java.util.HashSet<>();
+      var reader = s.getIndexReader();
+      var stored = s.storedFields();
+      for (org.apache.lucene.index.LeafReaderContext leaf : reader.leaves()) {
+        var live = leaf.reader().getLiveDocs();
+        for (int d = 0; d < leaf.reader().maxDoc(); d++) {
+          if (live == null || live.get(d)) {
+            out.add(stored.document(leaf.docBase + d).get(ID));
+          }
+        }
+      }
+      return out;
+    } finally {
+      searchers.release(s);
+    }
+  }
+
   int count() throws IOException {
     searchers.maybeRefreshBlocking();
     IndexSearcher s = searchers.acquire();
