@@ -288,4 +288,19 @@ public abstract class MemoryStoreContract {
     assertThat(store().recall(new RecallQuery("main", "container orchestration cluster location", 1, RecallQuery.Mode.VECTOR, null))
         .await()).extracting(r -> r.memory().id()).containsExactly(paraphrase.id());
   }
+
+  @Test
+  void aSaveThatMergesIntoAHumanAnchorKeepsItsAssociations() {
+    Memory project = store().save(memory("Project Hermes ships the new billing UI.", MemoryType.GOAL)).await().memory();
+    Memory anchor = store().save(new NewMemory("main", "Erin is a frontend engineer.", MemoryType.HUMAN, null, null, null, List.of(),
+        "erin", List.of())).await().memory();
+    MemoryStore.SaveResult merged = store().save(new NewMemory("main", "Erin leads Project Hermes.", MemoryType.HUMAN, null, null, null,
+        List.of(), "erin", List.of(new NewMemory.Association(project.id(), RelationType.PART_OF, 0.8)))).await();
+    assertThat(merged.merged()).isTrue();
+    assertThat(store().graph("main", anchor.id(), 1).await().edges()).singleElement().satisfies(e -> {
+      assertThat(e.sourceId()).isEqualTo(anchor.id());
+      assertThat(e.targetId()).isEqualTo(project.id());
+      assertThat(e.relation()).isEqualTo(RelationType.PART_OF);
+    });
+  }
 }

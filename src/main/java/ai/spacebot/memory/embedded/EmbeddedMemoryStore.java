@@ -114,6 +114,10 @@ public final class EmbeddedMemoryStore implements MemoryStore {
             long version = nextVersion(sql);
             sql.update("UPDATE memories SET content = ?, importance = ?, updated_at = ?, source_message_ids = ?, embedding = ?, "
                 + "version = ?, merge_checked_at = NULL, linked_at = NULL WHERE id = ?", content, importance, now, new JsonArray(sources).encode(), bytes(vector), version, anchor.id());
+            for (NewMemory.Association a : m.associations()) {
+              sql.update("INSERT INTO memory_edges(source_id, target_id, relation_type, weight, created_at) VALUES (?, ?, ?, ?, ?) "
+                  + "ON CONFLICT DO UPDATE SET weight = excluded.weight", anchor.id(), a.targetId(), a.relation().wireName(), a.weight(), now);
+            }
             return version;
           })
           .compose(version -> blocking(() -> {
