@@ -9,6 +9,7 @@ import ai.spacebot.bench.quality.CorpusSpec.Value;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -69,7 +70,7 @@ public final class ConversationCorpus {
 
   public static void main(String[] args) throws Exception {
     CorpusSpec spec = CorpusSpec.load(Path.of(args.length > 0 ? args[0] : "bench/data/retrieval-quality-topics.txt"));
-    Path out = Path.of(args.length > 1 ? args[1] : "bench/data/retrieval-quality.jsonl");
+    Path out = Path.of(args.length > 1 ? args[1] : "target/retrieval-quality.jsonl");
     Corpus corpus = generate(spec, args.length > 2 ? Long.parseLong(args[2]) : DEFAULT_SEED);
     corpus.writeJsonl(out);
     System.out.printf("%d messages, %d questions -> %s%n", corpus.messages().size(), corpus.questions().size(), out);
@@ -110,10 +111,7 @@ public final class ConversationCorpus {
   private void conversation(int index, Conversation c) {
     String id = String.format(Locale.ROOT, "c%02d", index + 1);
     List<String> people = participants(5 + random.nextInt(2));
-    List<List<List<Pending>>> sessions = new ArrayList<>();
-    for (int s = 0; s < SESSIONS; s++) {
-      sessions.add(new ArrayList<>());
-    }
+    Timeline sessions = new Timeline(SESSIONS);
     List<PendingQuestion> asked = new ArrayList<>();
     Set<String> usedTopics = new HashSet<>();
     int facts = 7 + index % 2;
@@ -128,13 +126,13 @@ public final class ConversationCorpus {
         Instance rival = bind(fact.topic(), c, people);
         if (rival != null) {
           claims.addAll(rival.claims());
-          add(sessions, random.nextInt(SESSIONS), new Pending(rival.person(), fact.topic().kind(), "rival",
+          sessions.add(random.nextInt(SESSIONS), new Pending(rival.person(), fact.topic().kind(), "rival",
               rival.slots().fill(any(fact.topic().evidence()))));
         }
       }
     }
     smalltalk(c, people, sessions, MESSAGES - 4 + random.nextInt(9));
-    place(id, index, sessions);
+    sessions.place(id, LocalDate.of(2025, 1, 6).plusDays(8L * index + random.nextInt(6)), random, messages);
     for (PendingQuestion q : asked) {
       List<String> evidenceText = q.evidence().stream().map(p -> p.author + ": " + p.text).toList();
       List<String> shared = WordOverlap.shared(q.text(), evidenceText);
@@ -225,7 +223,7 @@ public final class ConversationCorpus {
     return new Instance(t, person, others.get(0), others.get(1), slots, taken);
   }
 
-  private PendingQuestion plant(Instance fact, Conversation c, List<String> people, List<List<List<Pending>>> sessions) {
+  private PendingQuestion plant(Instance fact, Conversation c, List<String> people, Timeline sessions) {
     Topic t = fact.topic();
     Slots s = fact.slots();
     List<Pending> evidence = new ArrayList<>();
@@ -238,10 +236,10 @@ public final class ConversationCorpus {
       Pending stated = new Pending(fact.person(), t.kind(), "evidence", s.fill(any(t.evidence())));
       block.add(stated);
       acks(block, fact.person(), people);
-      sessions.get(session).add(block);
+      sessions.add(session, block);
       evidence.add(stated);
       if (!t.stale().isEmpty() && session > 0 && random.nextDouble() < STALE) {
-        add(sessions, random.nextInt(session), new Pending(fact.other(), t.kind(), "stale", s.fill(any(t.stale()))));
+        sessions.add(random.nextInt(session), new Pending(fact.other(), t.kind(), "stale", s.fill(any(t.stale()))));
       }
     } else {
       List<String> authors = List.of(fact.person(), fact.other(), fact.other2());
@@ -249,23 +247,23 @@ public final class ConversationCorpus {
       for (int i = 0; i < at.length; i++) {
         at[i] = random.nextInt(SESSIONS);
       }
-      java.util.Arrays.sort(at);
+      Arrays.sort(at);
       for (int i = 0; i < at.length; i++) {
         List<Pending> block = new ArrayList<>();
         if (i == 0 && !t.asks().isEmpty() && random.nextDouble() < ASK) {
-          block.add(new Pending(people.get(people.size() - 1).equals(authors.get(0)) ? people.get(0) : people.get(people.size() - 1),
-              "observation", "ask", s.fill(any(t.asks()))));
+          List<String> bystanders = people.stream().filter(p -> !authors.contains(p)).toList();
+          block.add(new Pending(bystanders.get(random.nextInt(bystanders.size())), "observation", "ask", s.fill(any(t.asks()))));
         }
         Pending part = new Pending(authors.get(i), t.kind(), "evidence", s.fill(t.parts().get(i)));
         block.add(part);
         acks(block, authors.get(i), people);
-        sessions.get(at[i]).add(block);
+        sessions.add(at[i], block);
         evidence.add(part);
       }
     }
     if (!t.nears().isEmpty() && random.nextDouble() < NEAR) {
       List<String> others = people.stream().filter(p -> !p.equals(fact.person())).toList();
-      add(sessions, random.nextInt(SESSIONS), new Pending(others.get(random.nextInt(others.size())), "observation", "near",
+      sessions.add(random.nextInt(SESSIONS), new Pending(others.get(random.nextInt(others.size())), "observation", "near",
           s.fill(any(t.nears()))));
     }
     QuestionKind kind = kind(t);
@@ -290,9 +288,9 @@ public final class ConversationCorpus {
     }
   }
 
-  private void smalltalk(Conversation c, List<String> people, List<List<List<Pending>>> sessions, int target) {
+  private void smalltalk(Conversation c, List<String> people, Timeline sessions, int target) {
     Set<String> said = new HashSet<>();
-    int count = sessions.stream().mapToInt(s -> s.stream().mapToInt(List::size).sum()).sum();
+    int count = sessions.size();
     List<String> scoped = spec.smalltalk().get(c.scope().name().toLowerCase(Locale.ROOT));
     for (int attempt = 0; count < target && attempt < target * 20; attempt++) {
       String author = people.get(random.nextInt(people.size()));
@@ -301,33 +299,55 @@ public final class ConversationCorpus {
           .bind("project", c.projects().get(random.nextInt(c.projects().size())).name())
           .fill(any(random.nextDouble() < 0.8 ? scoped : spec.smalltalk().get("any")));
       if (said.add(text)) {
-        add(sessions, random.nextInt(SESSIONS), new Pending(author, "observation", "smalltalk", text));
+        sessions.add(random.nextInt(SESSIONS), new Pending(author, "observation", "smalltalk", text));
         count++;
       }
     }
   }
 
-  /** Shuffles each session's blocks (a block keeps ask, answer and acks together) and numbers the messages. */
-  private void place(String conversation, int index, List<List<List<Pending>>> sessions) {
-    LocalDate date = LocalDate.of(2025, 1, 6).plusDays(8L * index + random.nextInt(6));
-    int n = 0;
-    for (int s = 0; s < sessions.size(); s++) {
-      List<List<Pending>> blocks = sessions.get(s);
-      Collections.shuffle(blocks, random);
-      for (List<Pending> block : blocks) {
-        for (Pending p : block) {
-          p.id = String.format(Locale.ROOT, "%s-m%03d", conversation, ++n);
-          messages.add(new Corpus.Message(p.id, conversation, s + 1, date.toString(), p.author, p.kind, p.role, p.text));
-        }
-      }
-      date = date.plusDays(1 + random.nextInt(7));
-    }
-  }
+  /**
+   * A conversation's sessions, each a list of blocks: a block (an ask, its answer and the acks after
+   * it) stays together when the session is shuffled.
+   */
+  private static final class Timeline {
+    private final List<List<List<Pending>>> sessions = new ArrayList<>();
 
-  private static void add(List<List<List<Pending>>> sessions, int session, Pending p) {
-    List<Pending> block = new ArrayList<>();
-    block.add(p);
-    sessions.get(session).add(block);
+    Timeline(int count) {
+      for (int s = 0; s < count; s++) {
+        sessions.add(new ArrayList<>());
+      }
+    }
+
+    void add(int session, List<Pending> block) {
+      sessions.get(session).add(block);
+    }
+
+    void add(int session, Pending message) {
+      List<Pending> block = new ArrayList<>();
+      block.add(message);
+      add(session, block);
+    }
+
+    int size() {
+      return sessions.stream().mapToInt(s -> s.stream().mapToInt(List::size).sum()).sum();
+    }
+
+    /** Shuffles each session's blocks, numbers the messages and dates the sessions a few days apart. */
+    void place(String conversation, LocalDate start, Random random, List<Corpus.Message> out) {
+      LocalDate date = start;
+      int n = 0;
+      for (int s = 0; s < sessions.size(); s++) {
+        List<List<Pending>> blocks = sessions.get(s);
+        Collections.shuffle(blocks, random);
+        for (List<Pending> block : blocks) {
+          for (Pending p : block) {
+            p.id = String.format(Locale.ROOT, "%s-m%03d", conversation, ++n);
+            out.add(new Corpus.Message(p.id, conversation, s + 1, date.toString(), p.author, p.kind, p.role, p.text));
+          }
+        }
+        date = date.plusDays(1 + random.nextInt(7));
+      }
+    }
   }
 
   private String any(List<String> options) {

@@ -76,7 +76,14 @@ final class Slots {
       case "millis" -> (120 + 10 * random.nextInt(170)) + " ms";
       case "seconds" -> String.format(Locale.ROOT, "%.1f s", 0.8 + random.nextInt(58) / 10.0);
       case "minutes" -> (5 + 5 * random.nextInt(48)) + " minutes";
-      case "duration" -> duration();
+      case "fivek" -> clock(16 * 60, 38 * 60);
+      case "half" -> clock(75 * 60, 160 * 60);
+      case "marathon" -> clock(155 * 60, 330 * 60);
+      case "century" -> clock(270 * 60, 480 * 60);
+      case "longday" -> clock(8 * 3600, 20 * 3600);
+      case "ultra" -> clock(20 * 3600, 46 * 3600);
+      case "swim" -> clock(40 * 60, 100 * 60);
+      case "trail" -> clock(50 * 60, 150 * 60);
       case "weeks" -> Integer.toString(2 + random.nextInt(7));
       case "seats" -> Integer.toString(2 + random.nextInt(3));
       case "client", "newcomer", "venue" -> draws.unique(kind + "s");
@@ -110,8 +117,9 @@ final class Slots {
     return LocalDate.of(2025, Month.valueOf(p[0].toUpperCase(Locale.ROOT)), Integer.parseInt(p[1]));
   }
 
-  private String duration() {
-    int seconds = 17 * 60 + random.nextInt(6 * 3600);
+  /** A finishing time between the bounds (seconds), as a race result would show it. */
+  private String clock(int min, int max) {
+    int seconds = min + random.nextInt(max - min);
     int h = seconds / 3600;
     int m = seconds / 60 % 60;
     int s = seconds % 60;

@@ -7,10 +7,11 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Content words a question shares with its evidence. Stricter than the full-text index on purpose
- * (which neither stems nor splits possessives): words count as shared when one is a prefix of the
- * other or their first five letters agree, so "allergy"/"allergic" or "settle"/"settled" can't make
- * a paraphrase question look harder than it is.
+ * Content words a question shares with its evidence, counted more broadly than any stemmer would
+ * conflate them: words are shared when equal, a plural of one another, one a prefix of the other
+ * (from four letters) or alike in their first five letters. So "allergy"/"allergic", "settle"/
+ * "settled" or "day"/"days" can't make a paraphrase question look harder than it is, whichever
+ * analyser the full-text index uses.
  */
 final class WordOverlap {
   private static final Set<String> STOP = Set.of("a", "an", "the", "is", "are", "was", "were", "be", "been", "to", "of", "in",
@@ -49,7 +50,7 @@ final class WordOverlap {
   }
 
   private static boolean related(String a, String b) {
-    if (a.equals(b)) {
+    if (a.equals(b) || plural(a, b) || plural(b, a)) {
       return true;
     }
     int shorter = Math.min(a.length(), b.length());
@@ -57,5 +58,10 @@ final class WordOverlap {
       return true;
     }
     return shorter >= 5 && a.regionMatches(0, b, 0, 5);
+  }
+
+  /** "days" and "day" are one word to a stemmer, however short. */
+  private static boolean plural(String word, String base) {
+    return word.equals(base + "s") || word.equals(base + "es");
   }
 }
