@@ -79,13 +79,14 @@ public final class PgMemoryStore implements MemoryStore {
     return switch (q.mode()) {
       case RECENT -> listed(q, "created_at DESC, seq DESC");
       case IMPORTANT, TYPED -> listed(q, "importance DESC, created_at DESC, seq DESC");
-      case HYBRID -> embeddings.embed(q.query()).compose(vector -> {
+      case HYBRID -> {
         int n = q.maxResults() * 2;
+        // The full-text list and the graph walk it seeds run while the query is being embedded.
         Future<List<String>> text = lists.fulltext(q.agentId(), q.query(), n, q.type());
-        Future<List<String>> near = lists.vector(q.agentId(), vector, n, q.type());
+        Future<List<String>> near = embeddings.embed(q.query()).compose(vector -> lists.vector(q.agentId(), vector, n, q.type()));
         Future<List<String>> graph = text.compose(hits -> lists.graph(hits, q.type(), n));
-        return Future.all(text, near, graph).compose(x -> fused(q, List.of(text.result(), near.result(), graph.result())));
-      });
+        yield Future.all(text, near, graph).compose(x -> fused(q, List.of(text.result(), near.result(), graph.result())));
+      }
       case FULLTEXT -> lists.fulltext(q.agentId(), q.query(), q.maxResults(), q.type()).compose(ids -> fused(q, List.of(ids)));
       case VECTOR -> embeddings.embed(q.query()).compose(vector -> lists.vector(q.agentId(), vector, q.maxResults(), q.type()))
           .compose(ids -> fused(q, List.of(ids)));

@@ -28,7 +28,8 @@ import java.util.UUID;
 final class PgSaves {
   private static final double NEAR_DUPLICATE = 0.95;
   private static final int TYPE_CROWDED = 200;
-  private static final int ATTEMPTS = 3;
+  /** Each failed attempt means another save of that human landed, so n concurrent saves need at most n. */
+  private static final int ATTEMPTS = 5;
   private static final String INSERT = "INSERT INTO memories(id, agent_id, content, memory_type, importance, created_at, updated_at, "
       + "last_accessed_at, source, channel_id, source_message_ids, human_id, embedding) "
       + "VALUES ($1, $2, $3, $4, $5, $6, $6, $6, $7, $8, $9, $10, $11::vector)";

@@ -3,10 +3,14 @@ package ai.spacebot.memory.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.spacebot.memory.Embeddings;
+import ai.spacebot.memory.Memory;
 import ai.spacebot.memory.MemoryStore;
 import ai.spacebot.memory.MemoryStoreContract;
+import ai.spacebot.memory.MemoryType;
+import ai.spacebot.memory.NewMemory;
 import ai.spacebot.store.postgres.PgMigrations;
 import ai.spacebot.testkit.PostgresTestDatabase;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -138,5 +142,24 @@ class PostgresMemoryStoreIT extends MemoryStoreContract {
     } finally {
       held.forEach(c -> c.close().await());
     }
+  }
+
+  @Test
+  void concurrentSavesAboutOneNewHumanEndInOneAnchorHoldingThemAll() {
+    // Every save first sees no anchor and tries to insert one; the unique anchor index lets one win and
+    // the others plan again and merge (compare-and-set on the content).
+    List<Future<MemoryStore.SaveResult>> saves = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      saves.add(store.save(new NewMemory("main", "Erin fact number " + i + ".", MemoryType.HUMAN, null, null, null,
+          List.of("m" + i), "erin", List.of())));
+    }
+    Future.all(saves).await();
+    List<Memory> anchors = store.list("main", MemoryType.HUMAN, 10, 0).await();
+    assertThat(anchors).hasSize(1);
+    for (int i = 0; i < 4; i++) {
+      assertThat(anchors.get(0).content()).contains("Erin fact number " + i + ".");
+    }
+    assertThat(anchors.get(0).sourceMessageIds()).containsExactlyInAnyOrder("m0", "m1", "m2", "m3");
+    assertThat(saves.stream().filter(f -> !f.result().merged()).count()).isEqualTo(1);
   }
 }
