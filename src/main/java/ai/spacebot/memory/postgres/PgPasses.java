@@ -10,6 +10,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,8 @@ final class PgPasses {
   private static final double NEAR_DUPLICATE = 0.95;
   private static final double RELATED = 0.85;
   private static final int CANDIDATES = 100;
+  /** As the embedded store: a pass over a fresh import of 100k would run for minutes; the next pass goes on. */
+  static final int SCAN_PER_PASS = 5000;
   private static final int NEIGHBOURS = 10;
   static final int REINDEX_BATCH = 256;
 
@@ -47,7 +50,8 @@ final class PgPasses {
 
   private record Pair(Node candidate, Node other, double cosine) {}
 
-  private record Batch(int done, boolean empty) {}
+  /** What a batch did; {@code last} when the pass should stop (nothing pending, or its limit reached). */
+  private record Batch(int done, int scanned, boolean last) {}
 
   private static Future<Void> lockAgent(SqlConnection conn, String agentId) {
     return conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtext('spacebot.memory.passes'), hashtext($1))")
@@ -103,22 +107,29 @@ final class PgPasses {
   // ---------------------------------------------------------------- merge pass
 
   Future<Integer> merge(String agentId, int limit) {
-    return mergeFrom(agentId, limit, 0);
+    return pass(agentId, limit, 0, 0, this::mergeBatch);
   }
 
-  private Future<Integer> mergeFrom(String agentId, int limit, int absorbed) {
-    if (absorbed >= limit) {
-      return Future.succeededFuture(absorbed);
+  @FunctionalInterface
+  private interface BatchStep {
+    Future<Batch> apply(SqlConnection conn, String agentId, int budget);
+  }
+
+  /** Batch after batch, each its own transaction, until nothing is pending, the limit or the scan cap. */
+  private Future<Integer> pass(String agentId, int limit, int done, int scanned, BatchStep step) {
+    if (done >= limit || scanned >= SCAN_PER_PASS) {
+      return Future.succeededFuture(done);
     }
-    return pool.withTransaction(conn -> lockAgent(conn, agentId).compose(v -> mergeBatch(conn, agentId, limit - absorbed)))
-        .compose(b -> b.empty() ? Future.succeededFuture(absorbed + b.done()) : mergeFrom(agentId, limit, absorbed + b.done()));
+    return pool.withTransaction(conn -> lockAgent(conn, agentId).compose(v -> step.apply(conn, agentId, limit - done)))
+        .compose(b -> b.last() ? Future.succeededFuture(done + b.done())
+            : pass(agentId, limit, done + b.done(), scanned + b.scanned(), step));
   }
 
   private Future<Batch> mergeBatch(SqlConnection conn, String agentId, int budget) {
     long now = System.currentTimeMillis();
     return unvisited(conn, agentId, "merge_checked_at").compose(candidates -> {
       if (candidates.isEmpty()) {
-        return Future.succeededFuture(new Batch(0, true));
+        return Future.succeededFuture(new Batch(0, 0, true));
       }
       // Identity memories are never absorbed, and neighbours share the candidate's type: skip them whole.
       return neighbours(conn, candidates, NEAR_DUPLICATE, "AND o.memory_type = c.memory_type AND c.memory_type <> 'identity'")
@@ -126,32 +137,27 @@ final class PgPasses {
             Set<String> gone = new HashSet<>();
             List<String[]> absorptions = new ArrayList<>(); // {absorbed, survivor}
             List<String> checked = new ArrayList<>();
-            for (Map.Entry<String, List<Pair>> e : pairs.entrySet()) {
-              if (gone.contains(e.getKey())) {
+            for (Node c : candidates) {
+              if (gone.contains(c.id())) {
                 continue;
               }
-              boolean complete = true;
-              for (Pair p : e.getValue()) {
-                if (gone.contains(p.other().id())) {
-                  continue;
-                }
-                if (absorptions.size() >= budget) {
-                  complete = false;
-                  break;
-                }
-                Node c = p.candidate();
-                Node o = p.other();
-                boolean candidateSurvives = c.importance() > o.importance() || c.importance() == o.importance() && c.olderThan(o);
-                Node survivor = candidateSurvives ? c : o;
-                Node loser = candidateSurvives ? o : c;
-                absorptions.add(new String[] {loser.id(), survivor.id()});
-                gone.add(loser.id());
-                if (loser == c) {
-                  break;
-                }
+              List<Node> group = new ArrayList<>();
+              group.add(c);
+              pairs.get(c.id()).stream().map(Pair::other).filter(o -> !gone.contains(o.id())).forEach(group::add);
+              // As the embedded store: the whole group folds into its most important member, then the oldest;
+              // the candidate goes first, so the limit never leaves it half done when it is absorbed.
+              Node survivor = group.stream().min(Comparator.comparingDouble(Node::importance).reversed()
+                  .thenComparingLong(Node::createdAt).thenComparingLong(Node::seq)).orElseThrow();
+              List<Node> absorbed = group.stream().filter(n -> n != survivor).limit(budget - absorptions.size()).toList();
+              for (Node n : absorbed) {
+                absorptions.add(new String[] {n.id(), survivor.id()});
+                gone.add(n.id());
               }
-              if (complete && !gone.contains(e.getKey())) {
-                checked.add(e.getKey());
+              if (absorbed.size() == group.size() - 1 && !gone.contains(c.id())) {
+                checked.add(c.id());
+              }
+              if (absorptions.size() >= budget) {
+                break;
               }
             }
             Future<Void> chain = mark(conn, "merge_checked_at", checked, now);
@@ -169,7 +175,7 @@ final class PgPasses {
                       + "VALUES ($1, $2, 'updates', 0.5, $3) ON CONFLICT DO NOTHING").executeBatch(edges))
                   .mapEmpty();
             }
-            return chain.map(new Batch(absorptions.size(), false));
+            return chain.map(new Batch(absorptions.size(), candidates.size(), false));
           });
     });
   }
@@ -177,22 +183,14 @@ final class PgPasses {
   // ---------------------------------------------------------------- association pass
 
   Future<Integer> associate(String agentId, int limit) {
-    return associateFrom(agentId, limit, 0);
-  }
-
-  private Future<Integer> associateFrom(String agentId, int limit, int created) {
-    if (created >= limit) {
-      return Future.succeededFuture(created);
-    }
-    return pool.withTransaction(conn -> lockAgent(conn, agentId).compose(v -> associateBatch(conn, agentId, limit - created)))
-        .compose(b -> b.empty() ? Future.succeededFuture(created + b.done()) : associateFrom(agentId, limit, created + b.done()));
+    return pass(agentId, limit, 0, 0, this::associateBatch);
   }
 
   private Future<Batch> associateBatch(SqlConnection conn, String agentId, int budget) {
     long now = System.currentTimeMillis();
     return unvisited(conn, agentId, "linked_at").compose(candidates -> {
       if (candidates.isEmpty()) {
-        return Future.succeededFuture(new Batch(0, true));
+        return Future.succeededFuture(new Batch(0, 0, true));
       }
       String unlinked = "AND NOT EXISTS (SELECT 1 FROM memory_edges e WHERE e.source_id = c.id AND e.target_id = o.id "
           + "OR e.source_id = o.id AND e.target_id = c.id)";
@@ -229,7 +227,7 @@ final class PgPasses {
             : conn.preparedQuery("INSERT INTO memory_edges(source_id, target_id, relation_type, weight, created_at) "
                     + "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING").executeBatch(edges)
                 .map(PgPasses::rowCounts);
-        return inserted.compose(n -> mark(conn, "linked_at", checked, now).map(new Batch(n, false)));
+        return inserted.compose(n -> mark(conn, "linked_at", checked, now).map(new Batch(n, candidates.size(), false)));
       });
     });
   }

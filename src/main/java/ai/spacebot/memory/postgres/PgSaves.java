@@ -178,7 +178,6 @@ final class PgSaves {
     final long now;
     final List<Row> rows = new ArrayList<>();
     final List<Tuple> edges = new ArrayList<>();
-    private final List<Memory> snapshots = new ArrayList<>();
     private final List<Row> rowOf = new ArrayList<>();
     private final List<Boolean> merged = new ArrayList<>();
 
@@ -227,20 +226,21 @@ final class PgSaves {
             humans.put(key, row);
           }
         }
-        if (row != null) {
-          // One anchor per human; like the embedded store, the merged save adds no edges of its own.
+        boolean wasMerged = row != null;
+        if (wasMerged) {
           row.absorb(m);
-          record(row, true);
-          continue;
+        } else {
+          row = add(new Row(UUID.randomUUID().toString(), m, null, m.content(), m.effectiveImportance(), m.sourceMessageIds()));
+          if (m.type() == MemoryType.HUMAN) {
+            humans.put(key(m.agentId(), m.humanId()), row);
+          }
         }
-        row = add(new Row(UUID.randomUUID().toString(), m, null, m.content(), m.effectiveImportance(), m.sourceMessageIds()));
-        if (m.type() == MemoryType.HUMAN) {
-          humans.put(key(m.agentId(), m.humanId()), row);
-        }
+        // A merged memory's associations become the anchor's edges, as in the embedded store's batch save.
         for (NewMemory.Association a : m.associations()) {
           edges.add(Tuple.of(row.id, a.targetId(), a.relation().wireName(), a.weight(), now));
         }
-        record(row, false);
+        rowOf.add(row);
+        merged.add(wasMerged);
       }
     }
 
@@ -250,16 +250,15 @@ final class PgSaves {
       return row;
     }
 
-    private void record(Row row, boolean wasMerged) {
+    /** The row as written: every input that went into one row reports the same memory. */
+    private Memory memory(Row row) {
       Memory e = row.existing;
       NewMemory f = row.first;
-      snapshots.add(e != null
+      return e != null
           ? new Memory(e.id(), e.agentId(), row.content, e.type(), row.importance, e.createdAt(), now, e.lastAccessedAt(),
               e.accessCount(), false, e.source(), e.channelId(), List.copyOf(row.sources), e.humanId())
           : new Memory(row.id, f.agentId(), row.content, f.type(), row.importance, now, now, now, 0, false, f.source(),
-              f.channelId(), List.copyOf(row.sources), f.humanId()));
-      rowOf.add(row);
-      merged.add(wasMerged);
+              f.channelId(), List.copyOf(row.sources), f.humanId());
     }
 
     List<String> texts() {
@@ -268,8 +267,9 @@ final class PgSaves {
 
     List<Saved> saved(List<float[]> vectors) {
       List<Saved> out = new ArrayList<>();
-      for (int i = 0; i < snapshots.size(); i++) {
-        out.add(new Saved(new SaveResult(snapshots.get(i), merged.get(i), List.of()), vectors.get(rowOf.get(i).index)));
+      for (int i = 0; i < rowOf.size(); i++) {
+        Row row = rowOf.get(i);
+        out.add(new Saved(new SaveResult(memory(row), merged.get(i), List.of()), vectors.get(row.index)));
       }
       return out;
     }
