@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class ApiVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ApiVerticle.class);
   private static final DeliveryOptions ASK = new DeliveryOptions().setSendTimeout(10_000);
+  /** Imports, reindexing and maintenance passes embed many texts; a 100k reindex takes minutes. */
+  private static final DeliveryOptions LONG_ASK = new DeliveryOptions().setSendTimeout(3_600_000);
 
   private final SpacebotConfig config;
   private final Intake intake;
@@ -58,6 +60,9 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/api/status").handler(this::status);
     router.post("/api/agents/memories").handler(this::saveMemory);
     router.get("/api/agents/memories").handler(this::listMemories);
+    router.post("/api/agents/memories/import").handler(this::importMemories);
+    router.post("/api/agents/memories/reindex").handler(this::reindexMemories);
+    router.post("/api/agents/memories/maintenance").handler(this::maintainMemories);
     router.get("/api/agents/memories/search").handler(this::searchMemories);
     router.get("/api/agents/memories/graph").handler(this::memoryGraph);
     router.delete("/api/agents/memories/:id").handler(this::forgetMemory);
@@ -177,37 +182,51 @@ public final class ApiVerticle extends VerticleBase {
 
   private void saveMemory(RoutingContext ctx) {
     JsonObject body = PortalRequests.jsonBody(ctx);
-    agent(PortalRequests.requiredString(body, "agent_id", 64), "agent_id");
-    String content = PortalRequests.requiredString(body, "content", config.api().maxMessageBytes());
-    JsonObject ask = new JsonObject().put("agent_id", body.getString("agent_id")).put("content", content);
-    for (String field : new String[] {"memory_type", "source", "channel_id", "human_id"}) {
-      String value = PortalRequests.optionalString(body, field, 1000);
-      if (value != null) {
-        ask.put(field, value);
+    String agentId = agent(PortalRequests.requiredString(body, "agent_id", 64), "agent_id").id();
+    forward(ctx, Addresses.MEMORY_SAVE, MemoryRequests.memory(body, "", config.api().maxMessageBytes()).put("agent_id", agentId));
+  }
+
+  /** A batch of up to 1000 memories, embedded in one call and saved in one transaction. */
+  private void importMemories(RoutingContext ctx) {
+    JsonObject body = PortalRequests.jsonBody(ctx);
+    String agentId = agent(PortalRequests.requiredString(body, "agent_id", 64), "agent_id").id();
+    JsonArray memories = MemoryRequests.batch(body, config.api().maxMessageBytes());
+    forward(ctx, Addresses.MEMORY_IMPORT, new JsonObject().put("agent_id", agentId).put("memories", memories), LONG_ASK);
+  }
+
+  /**
+   * Re-embeds and reindexes an agent's memories, answering with a stream of NDJSON lines: progress
+   * {@code {"done","total"}} per batch, then {@code {"reindexed": n}} (or {@code {"error": ...}}).
+   */
+  private void reindexMemories(RoutingContext ctx) {
+    String agentId = agent(PortalRequests.queryParam(ctx, "agent_id"), "agent_id").id();
+    String progressAddress = Addresses.memoryProgress(UUID.randomUUID().toString());
+    var response = ctx.response().setChunked(true).putHeader("Content-Type", "application/x-ndjson");
+    var progress = vertx.eventBus().<JsonObject>consumer(progressAddress, m -> {
+      if (!response.ended() && !response.closed()) {
+        response.write(m.body().encode() + "\n");
       }
-    }
-    Object importance = body.getValue("importance");
-    if (importance != null) {
-      if (!(importance instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() > 1) {
-        throw ApiError.badRequest("importance", "importance must be a number between 0 and 1");
-      }
-      ask.put("importance", ((Number) importance).doubleValue());
-    }
-    Object sources = body.getValue("source_message_ids");
-    if (sources != null) {
-      if (!(sources instanceof JsonArray a) || a.stream().anyMatch(x -> !(x instanceof String))) {
-        throw ApiError.badRequest("source_message_ids", "source_message_ids must be a list of strings");
-      }
-      ask.put("source_message_ids", sources);
-    }
-    Object associations = body.getValue("associations");
-    if (associations != null) {
-      if (!(associations instanceof JsonArray a) || a.stream().anyMatch(x -> !(x instanceof JsonObject))) {
-        throw ApiError.badRequest("associations", "associations must be a list of {target_id, relation_type, weight?}");
-      }
-      ask.put("associations", associations);
-    }
-    forward(ctx, Addresses.MEMORY_SAVE, ask);
+    });
+    progress.completion().onComplete(registered -> vertx.eventBus().<JsonObject>request(Addresses.MEMORY_REINDEX,
+            new JsonObject().put("agent_id", agentId).put("progress_address", progressAddress), LONG_ASK)
+        .onComplete(ar -> {
+          progress.unregister();
+          if (response.ended() || response.closed()) {
+            return;
+          }
+          JsonObject last = ar.succeeded() ? ar.result().body()
+              : new JsonObject().put("error", ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS
+                  ? "the memory service is not running on any node" : "reindex failed; see the server log");
+          response.end(last.encode() + "\n");
+        }));
+  }
+
+  /** Runs maintenance passes now (the Cortex runs them on its schedule). */
+  private void maintainMemories(RoutingContext ctx) {
+    JsonObject body = PortalRequests.jsonBody(ctx);
+    String agentId = agent(PortalRequests.requiredString(body, "agent_id", 64), "agent_id").id();
+    forward(ctx, Addresses.MEMORY_MAINTAIN, new JsonObject().put("agent_id", agentId).put("passes", MemoryRequests.passes(body)),
+        LONG_ASK);
   }
 
   private void listMemories(RoutingContext ctx) {
@@ -247,7 +266,11 @@ public final class ApiVerticle extends VerticleBase {
 
   /** Asks a bus service and answers with its reply; its 400 failures become 400s. */
   private void forward(RoutingContext ctx, String address, JsonObject ask) {
-    vertx.eventBus().<JsonObject>request(address, ask, ASK).onComplete(ar -> {
+    forward(ctx, address, ask, ASK);
+  }
+
+  private void forward(RoutingContext ctx, String address, JsonObject ask, DeliveryOptions options) {
+    vertx.eventBus().<JsonObject>request(address, ask, options).onComplete(ar -> {
       if (ar.succeeded()) {
         json(ctx, 200, ar.result().body());
       } else if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE

@@ -17,9 +17,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code spacebot memory add|search|forget}: talks to the running server's memory API. */
+/** {@code spacebot memory add|search|forget|import|reindex}: talks to the running server's memory API. */
 @Command(name = "memory", mixinStandardHelpOptions = true, description = "Work with an agent's memories (the server must be running).",
-    subcommands = {MemoryCommand.Add.class, MemoryCommand.Search.class, MemoryCommand.Forget.class})
+    subcommands = {MemoryCommand.Add.class, MemoryCommand.Search.class, MemoryCommand.Forget.class, MemoryImport.class,
+        MemoryCommand.Reindex.class})
 final class MemoryCommand implements Runnable {
   @Override
   public void run() {
@@ -57,7 +58,7 @@ final class MemoryCommand implements Runnable {
   static final class Search implements Callable<Integer> {
     @Mixin Main.ConfigOptions options = new Main.ConfigOptions();
     @Option(names = "--agent", defaultValue = "main") String agent;
-    @Option(names = "--mode", defaultValue = "hybrid", description = "hybrid, recent, important or typed.") String mode;
+    @Option(names = "--mode", defaultValue = "hybrid", description = "hybrid, recent, important, typed, fulltext or vector.") String mode;
     @Option(names = "--type", description = "Only this memory type.") String type;
     @Option(names = "--limit", defaultValue = "10") int limit;
     @Parameters(arity = "0..*", description = "What to look for (needed for hybrid).") String[] words;
@@ -97,8 +98,71 @@ final class MemoryCommand implements Runnable {
     }
   }
 
-  private static String enc(String s) {
+  @Command(name = "reindex", mixinStandardHelpOptions = true,
+      description = "Re-embed every memory of an agent and rebuild its search index (after a model change or to repair the index).")
+  static final class Reindex implements Callable<Integer> {
+    @Mixin Main.ConfigOptions options = new Main.ConfigOptions();
+    @Option(names = "--agent", defaultValue = "main") String agent;
+
+    @Override
+    public Integer call() {
+      SpacebotConfig config = options.load();
+      ProgressBar bar = ProgressBar.forStdout("memories", 0);
+      int[] last = {0};
+      JsonObject end = stream(config, "/api/agents/memories/reindex?agent_id=" + enc(agent), line -> {
+        if (line.containsKey("done")) {
+          last[0] = line.getInteger("done");
+          bar.update(last[0], line.getInteger("total"));
+        }
+      });
+      if (end.containsKey("error")) {
+        throw new Main.UserError("reindex stopped after " + last[0] + " memories: " + end.getString("error"), 1);
+      }
+      bar.finish(end.getInteger("reindexed"), "Reindexed " + end.getInteger("reindexed") + " memories of agent " + agent + ".");
+      return 0;
+    }
+  }
+
+  static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * A POST answered with NDJSON lines: each is given to {@code onLine}; the last one is returned. A
+   * non-200 answer or a stopped server becomes a one-line CLI error.
+   */
+  static JsonObject stream(SpacebotConfig config, String path, java.util.function.Consumer<JsonObject> onLine) {
+    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(Daemon.localUrl(config) + path))
+        .POST(HttpRequest.BodyPublishers.noBody());
+    if (config.api().authToken() != null) {
+      req.header("Authorization", "Bearer " + config.api().authToken());
+    }
+    try {
+      HttpResponse<java.util.stream.Stream<String>> res = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build()
+          .send(req.build(), HttpResponse.BodyHandlers.ofLines());
+      if (res.statusCode() != 200) {
+        String body = String.join("\n", res.body().toList());
+        String error;
+        try {
+          error = new JsonObject(body).getString("error", body);
+        } catch (RuntimeException e) {
+          error = "request failed with HTTP " + res.statusCode();
+        }
+        throw new Main.UserError(error, res.statusCode() == 404 ? 4 : 2);
+      }
+      JsonObject[] last = {new JsonObject().put("error", "the server closed the stream without an answer")};
+      res.body().filter(l -> !l.isBlank()).forEach(l -> {
+        last[0] = new JsonObject(l);
+        onLine.accept(last[0]);
+      });
+      return last[0];
+    } catch (IOException e) {
+      throw new Main.UserError("Spacebot is not answering at " + Daemon.localUrl(config) + "; start it with 'spacebot start'",
+          Main.EXIT_NOT_RUNNING);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Main.UserError("interrupted", 1);
+    }
   }
 
   /** One API call; a refused request or a stopped server becomes a one-line CLI error. */

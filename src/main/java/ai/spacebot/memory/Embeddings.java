@@ -5,7 +5,9 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * In-process sentence embeddings: all-MiniLM-L6-v2 (384 dimensions) from LangChain4j's embeddings jar,
@@ -15,15 +17,35 @@ import java.util.List;
 public final class Embeddings {
   public static final int DIMENSIONS = 384;
 
+  private static final int CACHED = 1024;
+
   private final Vertx vertx;
   private volatile EmbeddingModel model;
+  /**
+   * Recent single embeddings by text: a turn often recalls with the same words more than once, and an
+   * embedding costs ~5 ms of a core while a hit costs nothing. Vectors are never mutated by callers.
+   */
+  private final Map<String, float[]> recent = java.util.Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, float[]> eldest) {
+      return size() > CACHED;
+    }
+  });
 
   public Embeddings(Vertx vertx) {
     this.vertx = vertx;
   }
 
   public Future<float[]> embed(String text) {
-    return vertx.executeBlocking(() -> model().embed(text).content().vector(), false);
+    float[] known = recent.get(text);
+    if (known != null) {
+      return Future.succeededFuture(known);
+    }
+    return vertx.executeBlocking(() -> {
+      float[] v = model().embed(text).content().vector();
+      recent.put(text, v);
+      return v;
+    }, false);
   }
 
   /** One batch call for many texts (imports, reindexing). */

@@ -19,6 +19,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class MemoryVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(MemoryVerticle.class);
+  /** Per-pass bounds from the design: merge at most 500 memories, create at most 100 edges. */
+  public static final int MERGE_PER_PASS = 500;
+  public static final int LINKS_PER_PASS = 100;
+
   private final MemoryStore store;
 
   public MemoryVerticle(MemoryStore store) {
@@ -34,7 +38,10 @@ public final class MemoryVerticle extends VerticleBase {
         bus.<JsonObject>consumer(Addresses.MEMORY_LIST, m -> handle(m, this::list)).completion(),
         bus.<JsonObject>consumer(Addresses.MEMORY_SEARCH, m -> handle(m, this::search)).completion(),
         bus.<JsonObject>consumer(Addresses.MEMORY_FORGET, m -> handle(m, this::forget)).completion(),
-        bus.<JsonObject>consumer(Addresses.MEMORY_GRAPH, m -> handle(m, this::graph)).completion()));
+        bus.<JsonObject>consumer(Addresses.MEMORY_GRAPH, m -> handle(m, this::graph)).completion(),
+        bus.<JsonObject>consumer(Addresses.MEMORY_IMPORT, m -> handle(m, this::importBatch)).completion(),
+        bus.<JsonObject>consumer(Addresses.MEMORY_REINDEX, m -> handle(m, this::reindex)).completion(),
+        bus.<JsonObject>consumer(Addresses.MEMORY_MAINTAIN, m -> handle(m, this::maintain)).completion()));
   }
 
   private void handle(Message<JsonObject> msg, Function<JsonObject, Future<JsonObject>> op) {
@@ -57,6 +64,11 @@ public final class MemoryVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> save(JsonObject b) {
+    return store.save(newMemory(b, b.getString("agent_id"))).map(r -> new JsonObject().put("memory", r.memory().toJson())
+        .put("merged", r.merged()).put("consolidation_candidates", new JsonArray(r.consolidationCandidates())));
+  }
+
+  private static NewMemory newMemory(JsonObject b, String agentId) {
     List<NewMemory.Association> associations = new ArrayList<>();
     JsonArray raw = b.getJsonArray("associations", new JsonArray());
     for (int i = 0; i < raw.size(); i++) {
@@ -69,11 +81,53 @@ public final class MemoryVerticle extends VerticleBase {
           a.getDouble("weight", 0.5)));
     }
     List<String> sources = b.getJsonArray("source_message_ids", new JsonArray()).stream().map(String::valueOf).toList();
-    NewMemory m = new NewMemory(b.getString("agent_id"), b.getString("content"),
-        MemoryType.parse(b.getString("memory_type", "fact")), b.getDouble("importance"), b.getString("source"),
-        b.getString("channel_id"), sources, b.getString("human_id"), associations);
-    return store.save(m).map(r -> new JsonObject().put("memory", r.memory().toJson()).put("merged", r.merged())
-        .put("consolidation_candidates", new JsonArray(r.consolidationCandidates())));
+    return new NewMemory(agentId, b.getString("content"), MemoryType.parse(b.getString("memory_type", "fact")),
+        b.getDouble("importance"), b.getString("source"), b.getString("channel_id"), sources, b.getString("human_id"), associations);
+  }
+
+  private Future<JsonObject> importBatch(JsonObject b) {
+    String agentId = b.getString("agent_id");
+    JsonArray raw = b.getJsonArray("memories");
+    List<NewMemory> batch = new ArrayList<>();
+    for (int i = 0; i < raw.size(); i++) {
+      try {
+        batch.add(newMemory(raw.getJsonObject(i), agentId));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("memories[" + i + "]: " + e.getMessage());
+      }
+    }
+    return store.saveAll(batch).map(results -> new JsonObject().put("imported", results.size())
+        .put("merged", results.stream().filter(MemoryStore.SaveResult::merged).count())
+        .put("ids", new JsonArray(results.stream().map(r -> r.memory().id()).toList())));
+  }
+
+  private Future<JsonObject> reindex(JsonObject b) {
+    String progressAddress = b.getString("progress_address");
+    MemoryStore.Progress progress = progressAddress == null ? MemoryStore.Progress.NONE
+        : (done, total) -> vertx.eventBus().send(progressAddress, new JsonObject().put("done", done).put("total", total));
+    return store.reindex(b.getString("agent_id"), progress).map(n -> new JsonObject().put("reindexed", n));
+  }
+
+  /** The passes in their sensible order: decay before prune, merge before linking what is left. */
+  private Future<JsonObject> maintain(JsonObject b) {
+    String agentId = b.getString("agent_id");
+    List<Object> passes = b.getJsonArray("passes", new JsonArray()).getList();
+    JsonObject out = new JsonObject();
+    long now = System.currentTimeMillis();
+    Future<Void> chain = Future.succeededFuture();
+    if (passes.contains("decay")) {
+      chain = chain.compose(v -> store.decay(agentId, now).map(n -> { out.put("decayed", n); return null; }));
+    }
+    if (passes.contains("prune")) {
+      chain = chain.compose(v -> store.prune(agentId, now).map(n -> { out.put("pruned", n); return null; }));
+    }
+    if (passes.contains("merge")) {
+      chain = chain.compose(v -> store.mergeNearDuplicates(agentId, MERGE_PER_PASS).map(n -> { out.put("merged", n); return null; }));
+    }
+    if (passes.contains("associate")) {
+      chain = chain.compose(v -> store.associate(agentId, LINKS_PER_PASS).map(n -> { out.put("associated", n); return null; }));
+    }
+    return chain.map(out);
   }
 
   private Future<JsonObject> get(JsonObject b) {

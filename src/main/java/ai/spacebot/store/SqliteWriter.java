@@ -104,6 +104,7 @@ public final class SqliteWriter {
         s.execute("PRAGMA synchronous=NORMAL");
         s.execute("PRAGMA busy_timeout=10000");
         s.execute("PRAGMA foreign_keys=ON");
+        s.execute("PRAGMA wal_autocheckpoint=0"); // the WalCheckpointer does it off the write path
       }
       SqliteWriter writer = new SqliteWriter(c);
       writer.thread.start();

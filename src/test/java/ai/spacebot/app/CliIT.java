@@ -140,6 +140,36 @@ class CliIT {
       SpacebotProcess.Result bad = SpacebotProcess.run(env, WAIT, "memory", "add", "--type", "gossip", "x");
       assertThat(bad.exitCode()).isEqualTo(2);
       assertThat(bad.output()).contains("memory_type");
+
+      Path broken = dir.resolve("broken.jsonl");
+      Files.writeString(broken, "{\"content\": \"Fine line about otters.\"}\n{not json\n\n{\"memory_type\": \"fact\"}\n");
+      SpacebotProcess.Result refused = SpacebotProcess.run(env, WAIT, "memory", "import", broken.toString());
+      assertThat(refused.exitCode()).isEqualTo(2);
+      assertThat(refused.output()).contains("2 bad line(s)").contains("line 2: not a JSON object").contains("line 4: content is required")
+          .contains("nothing was imported").doesNotContain("\tat ");
+      assertThat(SpacebotProcess.run(env, WAIT, "memory", "search", "--mode", "fulltext", "otters").output()).contains("No memories found.");
+
+      Path good = dir.resolve("good.jsonl");
+      StringBuilder lines = new StringBuilder();
+      for (int i = 0; i < 30; i++) {
+        lines.append(new io.vertx.core.json.JsonObject().put("content", "Imported fact " + i + ": locker " + i + " belongs to team " + (i % 3))
+            .put("memory_type", "fact").encode()).append('\n');
+      }
+      lines.append("{\"content\": \"A human note\", \"memory_type\": \"human\"}\n");
+      Files.writeString(good, lines);
+      SpacebotProcess.Result partial = SpacebotProcess.run(env, WAIT, "memory", "import", "--batch", "10", good.toString());
+      assertThat(partial.exitCode()).isEqualTo(2);
+      assertThat(partial.output()).contains("line 31: human_id is required").contains("30 memories imported before it")
+          .contains("--from-line 31");
+      assertThat(SpacebotProcess.run(env, WAIT, "memory", "search", "who", "owns", "locker", "17").output()).contains("locker 17 belongs");
+      Files.writeString(good, lines.toString().replace("\"memory_type\": \"human\"}", "\"memory_type\": \"human\", \"human_id\": \"zoe\"}"));
+      SpacebotProcess.Result resumed = SpacebotProcess.run(env, WAIT, "memory", "import", "--from-line", "31", good.toString());
+      assertThat(resumed.exitCode()).as(resumed.output()).isZero();
+      assertThat(resumed.output()).contains("1/1 memories").contains("Imported 1 memory into agent main.");
+
+      SpacebotProcess.Result reindex = SpacebotProcess.run(env, WAIT, "memory", "reindex");
+      assertThat(reindex.exitCode()).as(reindex.output()).isZero();
+      assertThat(reindex.output()).contains("Reindexed 31 memories of agent main.");
       app.terminate();
     }
   }

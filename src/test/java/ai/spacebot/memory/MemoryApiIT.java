@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,6 +84,59 @@ class MemoryApiIT {
     assertBad(app.http.get("/api/agents/memories/search?agent_id=main"), "query");
     assertBad(app.http.get("/api/agents/memories/search?agent_id=main&query=x&mode=psychic"), "mode");
     assertBad(app.http.get("/api/agents/memories/graph?agent_id=main"), "id");
+  }
+
+  @Test
+  void importReindexAndMaintenance() {
+    JsonArray batch = new JsonArray();
+    for (int i = 0; i < 40; i++) {
+      batch.add(new JsonObject().put("content", "Imported note " + i + ": the build server number " + i + " is in rack " + (i % 4) + ".")
+          .put("memory_type", "fact").put("source_message_ids", new JsonArray().add("imp-" + i)));
+    }
+    batch.add(new JsonObject().put("content", "The build servers are cooled by the rack fans.").put("memory_type", "fact"));
+    batch.add(new JsonObject().put("content", "the build servers are cooled by the rack fans.").put("memory_type", "fact"));
+    Http.Response imported = app.http.postJson("/api/agents/memories/import", new JsonObject().put("agent_id", "main").put("memories", batch));
+    assertThat(imported.status()).as(imported.body()).isEqualTo(200);
+    assertThat(imported.json().getInteger("imported")).isEqualTo(42);
+    assertThat(imported.json().getJsonArray("ids")).hasSize(42);
+    JsonArray found = app.http.get("/api/agents/memories/search?agent_id=main&query=build%20server%20number%2017&limit=3").json()
+        .getJsonArray("results");
+    assertThat(found.getJsonObject(0).getString("content")).contains("number 17 ");
+
+    Http.Response reindex = app.http.post("/api/agents/memories/reindex?agent_id=main", "");
+    assertThat(reindex.status()).as(reindex.body()).isEqualTo(200);
+    List<JsonObject> lines = reindex.body().lines().map(JsonObject::new).toList();
+    JsonObject last = lines.get(lines.size() - 1);
+    assertThat(last.getInteger("reindexed")).isGreaterThanOrEqualTo(42);
+    assertThat(lines.get(lines.size() - 2).getInteger("done")).isEqualTo(last.getInteger("reindexed"));
+
+    Http.Response maintained = app.http.postJson("/api/agents/memories/maintenance",
+        new JsonObject().put("agent_id", "main").put("passes", new JsonArray().add("merge")));
+    assertThat(maintained.status()).as(maintained.body()).isEqualTo(200);
+    assertThat(maintained.json().getInteger("merged")).isGreaterThanOrEqualTo(1);
+    assertThat(maintained.json().containsKey("associated")).isFalse();
+  }
+
+  @Test
+  void badImportsAreRefusedByEntryAndSaveNothing() {
+    JsonArray batch = new JsonArray().add(new JsonObject().put("content", "A fine memory about zebras.")).add(new JsonObject()
+        .put("memory_type", "fact"));
+    Http.Response r = app.http.postJson("/api/agents/memories/import", new JsonObject().put("agent_id", "main").put("memories", batch));
+    assertBad(r, "memories[1].content");
+    assertThat(r.json().getString("field")).isEqualTo("memories[1].content");
+    assertThat(app.http.get("/api/agents/memories/search?agent_id=main&query=zebras&mode=fulltext").json().getJsonArray("results")).isEmpty();
+
+    JsonArray tooMany = new JsonArray();
+    for (int i = 0; i < 1001; i++) {
+      tooMany.add(new JsonObject().put("content", "x" + i));
+    }
+    assertBad(app.http.postJson("/api/agents/memories/import", new JsonObject().put("agent_id", "main").put("memories", tooMany)), "at most 1000");
+    assertBad(app.http.postJson("/api/agents/memories/import", new JsonObject().put("agent_id", "main")), "memories");
+    assertBad(app.http.postJson("/api/agents/memories/import", new JsonObject().put("agent_id", "main").put("memories",
+        new JsonArray().add(new JsonObject().put("content", "x").put("memory_type", "human")))), "memories[0].human_id");
+    assertBad(app.http.post("/api/agents/memories/reindex?agent_id=nobody", ""), "agent_id");
+    assertBad(app.http.postJson("/api/agents/memories/maintenance", new JsonObject().put("agent_id", "main")
+        .put("passes", new JsonArray().add("defragment"))), "passes");
   }
 
   private static void assertBad(Http.Response r, String named) {

@@ -37,10 +37,10 @@ import java.util.stream.Stream;
  * then update the index; on open the index replays any SQLite rows newer than its last commit.
  */
 public final class EmbeddedMemoryStore implements MemoryStore {
-  private static final double NEAR_DUPLICATE = 0.95;
+  static final double NEAR_DUPLICATE = 0.95;
   private static final int TYPE_CROWDED = 200;
   private static final double GRAPH_SEED_IMPORTANCE = 0.8;
-  private static final String COLUMNS = "id, agent_id, content, memory_type, importance, created_at, updated_at, "
+  static final String COLUMNS = "id, agent_id, content, memory_type, importance, created_at, updated_at, "
       + "last_accessed_at, access_count, forgotten, source, channel_id, source_message_ids, human_id";
 
   private final Vertx vertx;
@@ -49,12 +49,14 @@ public final class EmbeddedMemoryStore implements MemoryStore {
   private final Path luceneRoot;
   private final Map<String, Future<LuceneIndex>> indexes = new ConcurrentHashMap<>();
   private final long commitTimer;
+  private final EmbeddedPasses passes;
 
   public EmbeddedMemoryStore(Vertx vertx, Database db, Embeddings embeddings, Path luceneRoot) {
     this.vertx = vertx;
     this.db = db;
     this.embeddings = embeddings;
     this.luceneRoot = luceneRoot;
+    this.passes = new EmbeddedPasses(this, vertx, db, embeddings);
     // Index commits fsync; batch them. SQLite is the truth, so a crash before a commit loses nothing.
     this.commitTimer = vertx.setPeriodic(2000, id -> indexes.values().forEach(f -> f.onSuccess(ix ->
         vertx.executeBlocking(() -> {
@@ -111,7 +113,7 @@ public final class EmbeddedMemoryStore implements MemoryStore {
       return db.write(sql -> {
             long version = nextVersion(sql);
             sql.update("UPDATE memories SET content = ?, importance = ?, updated_at = ?, source_message_ids = ?, embedding = ?, "
-                + "version = ? WHERE id = ?", content, importance, now, new JsonArray(sources).encode(), bytes(vector), version, anchor.id());
+                + "version = ?, merge_checked_at = NULL, linked_at = NULL WHERE id = ?", content, importance, now, new JsonArray(sources).encode(), bytes(vector), version, anchor.id());
             return version;
           })
           .compose(version -> blocking(() -> {
@@ -162,7 +164,11 @@ public final class EmbeddedMemoryStore implements MemoryStore {
       case IMPORTANT -> listed(q, "importance DESC, created_at DESC");
       case TYPED -> listed(q, "importance DESC, created_at DESC");
       case HYBRID -> hybrid(q);
-      case FULLTEXT, VECTOR -> Future.failedFuture(new UnsupportedOperationException("single lists: in progress"));
+      case FULLTEXT -> index(q.agentId()).compose(ix -> blocking(() -> ix.searchText(q.query(), q.maxResults(), q.type())))
+          .compose(ids -> ranked(ids, q.maxResults()));
+      case VECTOR -> index(q.agentId()).compose(ix -> embeddings.embed(q.query())
+              .compose(vector -> blocking(() -> ix.searchVector(vector, q.maxResults(), q.type()))))
+          .compose(ids -> ranked(ids, q.maxResults()));
     };
   }
 
@@ -266,23 +272,49 @@ public final class EmbeddedMemoryStore implements MemoryStore {
   }
 
   @Override
-  public Future<List<SaveResult>> saveAll(List<NewMemory> memories) {
-    return Future.failedFuture(new UnsupportedOperationException("saveAll: in progress"));
+  public Future<List<SaveResult>> saveAll(List<NewMemory> batch) {
+    if (batch.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    String agentId = batch.get(0).agentId();
+    if (batch.stream().anyMatch(m -> !m.agentId().equals(agentId))) {
+      return Future.failedFuture(new IllegalArgumentException("a batch must belong to one agent"));
+    }
+    List<String> humans = batch.stream().filter(m -> m.type() == MemoryType.HUMAN).map(NewMemory::humanId).distinct().toList();
+    return checkTargets(batch)
+        .compose(v -> humanAnchors(agentId, humans))
+        .compose(anchors -> index(agentId).compose(ix -> {
+          ImportPlan plan = ImportPlan.of(batch, anchors, System.currentTimeMillis());
+          return embeddings.embedAll(plan.texts()).compose(vectors -> {
+            ix.begin();
+            return db.write(sql -> {
+                  long version = nextVersion(sql);
+                  plan.write(sql, vectors, version);
+                  return version;
+                })
+                .compose(version -> blocking(() -> {
+                  plan.index(ix, vectors, version);
+                  return null;
+                }))
+                .onComplete(x -> ix.end())
+                .map(x -> plan.results());
+          });
+        }));
   }
 
   @Override
   public Future<Integer> reindex(String agentId, Progress progress) {
-    return Future.failedFuture(new UnsupportedOperationException("reindex: in progress"));
+    return passes.reindex(agentId, progress);
   }
 
   @Override
   public Future<Integer> mergeNearDuplicates(String agentId, int limit) {
-    return Future.failedFuture(new UnsupportedOperationException("merge: in progress"));
+    return passes.merge(agentId, limit);
   }
 
   @Override
   public Future<Integer> associate(String agentId, int limit) {
-    return Future.failedFuture(new UnsupportedOperationException("associate: in progress"));
+    return passes.associate(agentId, limit);
   }
 
   @Override
@@ -380,21 +412,26 @@ public final class EmbeddedMemoryStore implements MemoryStore {
       Future<List<String>> text = blocking(() -> ix.searchText(q.query(), n, q.type()));
       Future<List<String>> near = blocking(() -> ix.searchVector(vector, n, q.type()));
       Future<List<String>> graph = text.compose(hits -> graph(hits, q, n));
-      return Future.all(text, near, graph).compose(all -> {
-        List<Rrf.Fused> fused = Rrf.fuse(List.of(text.result(), near.result(), graph.result()));
-        List<Rrf.Fused> top = fused.subList(0, Math.min(q.maxResults(), fused.size()));
-        return load(top.stream().map(Rrf.Fused::id).toList()).map(byId -> {
-          List<ScoredMemory> out = new ArrayList<>();
-          for (Rrf.Fused f : top) {
-            Memory m = byId.get(f.id());
-            if (m != null && !m.forgotten()) {
-              out.add(new ScoredMemory(m, f.score()));
-            }
-          }
-          return out;
-        });
-      });
-    })).compose(this::touch);
+      return Future.all(text, near, graph).map(all -> Rrf.fuse(List.of(text.result(), near.result(), graph.result())));
+    })).compose(fused -> scored(fused.subList(0, Math.min(q.maxResults(), fused.size()))));
+  }
+
+  /** One list alone, scored as its share of a fusion would be (1 / (60 + rank)). */
+  private Future<List<ScoredMemory>> ranked(List<String> ids, int max) {
+    return scored(Rrf.fuse(List.of(ids.subList(0, Math.min(max, ids.size())))));
+  }
+
+  private Future<List<ScoredMemory>> scored(List<Rrf.Fused> top) {
+    return load(top.stream().map(Rrf.Fused::id).toList()).map(byId -> {
+      List<ScoredMemory> out = new ArrayList<>();
+      for (Rrf.Fused f : top) {
+        Memory m = byId.get(f.id());
+        if (m != null && !m.forgotten()) {
+          out.add(new ScoredMemory(m, f.score()));
+        }
+      }
+      return out;
+    }).compose(this::touch);
   }
 
   /**
@@ -471,7 +508,7 @@ public final class EmbeddedMemoryStore implements MemoryStore {
     }).map(results);
   }
 
-  private Future<Map<String, Memory>> load(List<String> ids) {
+  Future<Map<String, Memory>> load(List<String> ids) {
     if (ids.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
@@ -487,19 +524,40 @@ public final class EmbeddedMemoryStore implements MemoryStore {
   }
 
   private Future<Void> checkTargets(NewMemory m) {
-    if (m.associations().isEmpty()) {
+    return checkTargets(List.of(m));
+  }
+
+  private Future<Void> checkTargets(List<NewMemory> batch) {
+    String agentId = batch.get(0).agentId();
+    List<String> targets = batch.stream().flatMap(m -> m.associations().stream()).map(NewMemory.Association::targetId)
+        .distinct().toList();
+    if (targets.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<String> targets = m.associations().stream().map(NewMemory.Association::targetId).distinct().toList();
     return load(targets).compose(found -> {
       for (String t : targets) {
         Memory target = found.get(t);
-        if (target == null || target.forgotten() || !target.agentId().equals(m.agentId())) {
+        if (target == null || target.forgotten() || !target.agentId().equals(agentId)) {
           return Future.failedFuture(new IllegalArgumentException("association target " + t + " does not exist"));
         }
       }
       return Future.succeededFuture();
     });
+  }
+
+  private Future<Map<String, Memory>> humanAnchors(String agentId, List<String> humanIds) {
+    if (humanIds.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    Tuple args = Tuple.of(agentId);
+    humanIds.forEach(args::addString);
+    return db.reader().preparedQuery("SELECT " + COLUMNS + " FROM memories WHERE agent_id = ? AND memory_type = 'human' "
+            + "AND forgotten = 0 AND human_id IN (" + marks(humanIds.size()) + ")").execute(args)
+        .map(rows -> {
+          Map<String, Memory> out = new HashMap<>();
+          rows.forEach(r -> out.put(r.getString("human_id"), memory(r)));
+          return out;
+        });
   }
 
   private Future<Optional<Memory>> humanAnchor(String agentId, String humanId) {
@@ -533,7 +591,7 @@ public final class EmbeddedMemoryStore implements MemoryStore {
     });
   }
 
-  private Future<Map<String, float[]>> embeddingsOf(List<String> ids) {
+  Future<Map<String, float[]>> embeddingsOf(List<String> ids) {
     if (ids.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
@@ -549,7 +607,7 @@ public final class EmbeddedMemoryStore implements MemoryStore {
   }
 
   /** Opens an agent's index once, replaying SQLite rows newer than its last commit. */
-  private Future<LuceneIndex> index(String agentId) {
+  Future<LuceneIndex> index(String agentId) {
     return indexes.computeIfAbsent(agentId, a -> blocking(() -> new LuceneIndex(luceneRoot.resolve(a)))
         .compose(ix -> catchUp(ix, a).map(ix)));
   }
@@ -582,7 +640,7 @@ public final class EmbeddedMemoryStore implements MemoryStore {
     }));
   }
 
-  private static long nextVersion(ai.spacebot.store.SqliteWriter.Statements sql) throws java.sql.SQLException {
+  static long nextVersion(ai.spacebot.store.SqliteWriter.Statements sql) throws java.sql.SQLException {
     try (ResultSet rs = sql.prepare("SELECT COALESCE(MAX(version), 0) + 1 FROM memories").executeQuery()) {
       rs.next();
       return rs.getLong(1);
@@ -590,11 +648,11 @@ public final class EmbeddedMemoryStore implements MemoryStore {
   }
 
   /** "?,?,?" for an IN list of n values. */
-  private static String marks(int n) {
+  static String marks(int n) {
     return String.join(",", Collections.nCopies(n, "?"));
   }
 
-  private <T> Future<T> blocking(java.util.concurrent.Callable<T> work) {
+  <T> Future<T> blocking(java.util.concurrent.Callable<T> work) {
     return vertx.executeBlocking(work, false);
   }
 
@@ -615,7 +673,7 @@ public final class EmbeddedMemoryStore implements MemoryStore {
     return v;
   }
 
-  private static Memory memory(Row r) {
+  static Memory memory(Row r) {
     JsonArray sources = new JsonArray(r.getString("source_message_ids"));
     return new Memory(r.getString("id"), r.getString("agent_id"), r.getString("content"), MemoryType.parse(r.getString("memory_type")),
         r.getDouble("importance"), r.getLong("created_at"), r.getLong("updated_at"), r.getLong("last_accessed_at"),

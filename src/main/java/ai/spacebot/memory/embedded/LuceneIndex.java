@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
-import org.apache.lucene.analysis.standard.StandardAnalyzer;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
@@ -43,9 +43,16 @@ final class LuceneIndex implements AutoCloseable {
   static final String CONTENT = "content";
   static final String VECTOR = "vector";
   private static final String VERSION = "memory_version";
+  private static final String FORMAT = "format";
+  /**
+   * What the documents were analysed with. 1: StandardAnalyzer (no stop words, no stemming); 2:
+   * EnglishAnalyzer, as Postgres's english text search does. An index of another format is emptied
+   * on open and refilled from SQLite (the embeddings are stored there, so nothing is re-embedded).
+   */
+  static final String CURRENT_FORMAT = "2";
   static final int KNN_CANDIDATES = 64;
 
-  private final Analyzer analyzer = new StandardAnalyzer();
+  private final Analyzer analyzer = new EnglishAnalyzer();
   private final FSDirectory directory;
   private final IndexWriter writer;
   private final SearcherManager searchers;
@@ -58,8 +65,18 @@ final class LuceneIndex implements AutoCloseable {
     directory = FSDirectory.open(dir);
     writer = new IndexWriter(directory, new IndexWriterConfig(analyzer).setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND));
     searchers = new SearcherManager(writer, null);
-    String v = writer.getLiveCommitData() == null ? null : liveData().get(VERSION);
+    Map<String, String> data = writer.getLiveCommitData() == null ? Map.of() : liveData();
+    String v = data.get(VERSION);
     appliedVersion = v == null ? 0 : Long.parseLong(v);
+    if (!CURRENT_FORMAT.equals(data.get(FORMAT)) && writer.getDocStats().maxDoc > 0) {
+      writer.deleteAll();
+      appliedVersion = 0;
+      dirty = true;
+    }
+  }
+
+  private Map<String, String> commitData() {
+    return Map.of(VERSION, Long.toString(appliedVersion), FORMAT, CURRENT_FORMAT);
   }
 
   private Map<String, String> liveData() {
@@ -148,6 +165,28 @@ final class LuceneIndex implements AutoCloseable {
     searchers.maybeRefreshBlocking();
   }
 
+  /** Every id in the index (for the sweep after a reindex). */
+  java.util.Set<String> allIds() throws IOException {
+    searchers.maybeRefreshBlocking();
+    IndexSearcher s = searchers.acquire();
+    try {
+      java.util.Set<String> out = new java.util.HashSet<>();
+      var reader = s.getIndexReader();
+      var stored = s.storedFields();
+      for (org.apache.lucene.index.LeafReaderContext leaf : reader.leaves()) {
+        var live = leaf.reader().getLiveDocs();
+        for (int d = 0; d < leaf.reader().maxDoc(); d++) {
+          if (live == null || live.get(d)) {
+            out.add(stored.document(leaf.docBase + d).get(ID));
+          }
+        }
+      }
+      return out;
+    } finally {
+      searchers.release(s);
+    }
+  }
+
   int count() throws IOException {
     searchers.maybeRefreshBlocking();
     IndexSearcher s = searchers.acquire();
@@ -163,7 +202,7 @@ final class LuceneIndex implements AutoCloseable {
     if (!dirty || inFlight.get() > 0) {
       return;
     }
-    writer.setLiveCommitData(Map.of(VERSION, Long.toString(appliedVersion)).entrySet());
+    writer.setLiveCommitData(commitData().entrySet());
     writer.commit();
     dirty = false;
   }
@@ -192,7 +231,7 @@ final class LuceneIndex implements AutoCloseable {
   @Override
   public synchronized void close() throws IOException {
     if (inFlight.get() == 0) {
-      writer.setLiveCommitData(Map.of(VERSION, Long.toString(appliedVersion)).entrySet());
+      writer.setLiveCommitData(commitData().entrySet());
     }
     searchers.close();
     writer.close();

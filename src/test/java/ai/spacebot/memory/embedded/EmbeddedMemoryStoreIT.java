@@ -86,4 +86,27 @@ class EmbeddedMemoryStoreIT extends MemoryStoreContract {
     var found = store.recall(RecallQuery.hybrid("main", "nightly backups old wiki intranet", 5)).await();
     assertThat(found.stream().map(s -> s.memory().id())).contains(kept.id()).doesNotContain(gone.id());
   }
+
+  @Test
+  void anIndexOfAnOlderFormatIsRebuiltFromSqlite() throws Exception {
+    Memory m = store.save(memory("Invoices are approved by the finance lead.", MemoryType.FACT)).await().memory();
+    store.close().await();
+    // Replace the index with one an older build wrote: other analyser, no format mark, a stray document.
+    Path ix = dir.resolve("lucene").resolve("main");
+    try (Stream<Path> files = Files.walk(ix)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    try (var old = new org.apache.lucene.index.IndexWriter(org.apache.lucene.store.FSDirectory.open(ix),
+        new org.apache.lucene.index.IndexWriterConfig(new org.apache.lucene.analysis.standard.StandardAnalyzer()))) {
+      var doc = new org.apache.lucene.document.Document();
+      doc.add(new org.apache.lucene.document.StringField("id", "stray", org.apache.lucene.document.Field.Store.YES));
+      doc.add(new org.apache.lucene.document.TextField("content", "approved invoices finance", org.apache.lucene.document.Field.Store.NO));
+      old.addDocument(doc);
+      old.setLiveCommitData(java.util.Map.of("memory_version", "999999").entrySet());
+      old.commit();
+    }
+    store = new EmbeddedMemoryStore(vertx, db, embeddings, dir.resolve("lucene"));
+    var found = store.recall(new RecallQuery("main", "who approves invoices", 5, RecallQuery.Mode.FULLTEXT, null)).await();
+    assertThat(found).extracting(r -> r.memory().id()).containsExactly(m.id());
+  }
 }

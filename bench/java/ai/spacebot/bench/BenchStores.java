@@ -1,0 +1,35 @@
+package ai.spacebot.bench;
+
+import ai.spacebot.memory.Embeddings;
+import ai.spacebot.memory.MemoryStore;
+import ai.spacebot.memory.embedded.EmbeddedMemoryStore;
+import ai.spacebot.store.Database;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+/** Opens a fresh, empty memory store of the named backend for a benchmark run. */
+public final class BenchStores {
+  private BenchStores() {}
+
+  /** The store and how to close it with whatever it was opened on. */
+  public record Opened(MemoryStore store, Supplier<Future<Void>> closer) {
+    public Future<Void> close() {
+      return closer.get();
+    }
+  }
+
+  public static Opened open(String kind, Vertx vertx, Embeddings embeddings) throws Exception {
+    switch (kind) {
+      case "embedded" -> {
+        Path dir = Files.createTempDirectory("spacebot-memory-bench");
+        Database db = Database.open(vertx, dir.resolve("spacebot.db")).await();
+        EmbeddedMemoryStore store = new EmbeddedMemoryStore(vertx, db, embeddings, dir.resolve("lucene"));
+        return new Opened(store, () -> store.close().compose(v -> db.close()));
+      }
+      default -> throw new IllegalArgumentException("unknown store \"" + kind + "\"; use embedded or postgres");
+    }
+  }
+}
