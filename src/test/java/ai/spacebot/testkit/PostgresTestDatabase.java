@@ -32,11 +32,20 @@ public final class PostgresTestDatabase implements AutoCloseable {
   }
 
   public static PostgresTestDatabase create(Vertx vertx) {
+    return create(vertx, "template1");
+  }
+
+  /** From {@code template0}: a database without pgvector, as on a server nobody prepared. */
+  public static PostgresTestDatabase createWithoutPgvector(Vertx vertx) {
+    return create(vertx, "template0");
+  }
+
+  private static PostgresTestDatabase create(Vertx vertx, String template) {
     PgConnectOptions admin = PgDatabase.options(adminUrl());
     String name = "spacebot_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     PostgresTestDatabase db = new PostgresTestDatabase(vertx, admin, name);
     try {
-      db.admin("CREATE DATABASE " + name);
+      db.admin("CREATE DATABASE " + name + " TEMPLATE " + template);
     } catch (RuntimeException e) {
       throw new AssertionError("Postgres is not usable at " + admin.getHost() + ":" + admin.getPort() + "/" + admin.getDatabase()
           + " (" + e.getMessage() + "). Run scripts/install-postgres.sh as root, or point SPACEBOT_TEST_PG_URL at a server "

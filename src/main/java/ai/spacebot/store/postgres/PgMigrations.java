@@ -1,6 +1,7 @@
 package ai.spacebot.store.postgres;
 
 import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -103,7 +104,13 @@ public final class PgMigrations {
             .execute(Tuple.of(m.version(), m.name(), m.checksum(), System.currentTimeMillis())))
         .compose(v -> tx.commit())
         .recover(err -> tx.rollback().transform(x -> Future.failedFuture(
-            new IllegalStateException("Postgres migration " + m.name() + " failed: " + err.getMessage())))));
+            new IllegalStateException("Postgres migration " + m.name() + " failed: " + err.getMessage() + hint(err))))));
+  }
+
+  /** The one failure an operator meets on a fresh server: pgvector is not trusted, so the role may not create it. */
+  private static String hint(Throwable err) {
+    return err instanceof PgException pg && "42501".equals(pg.getSqlState()) && String.valueOf(pg.getMessage()).contains("extension")
+        ? "; a superuser must run CREATE EXTENSION vector in this database once (or in template1 before it is created)" : "";
   }
 
   private List<Migration> load() {

@@ -108,4 +108,13 @@ class PgMigrationsIT {
       db.close().await();
     }
   }
+
+  @Test
+  void aDatabaseWithoutPgvectorSaysHowToFixIt() {
+    try (PostgresTestDatabase bare = PostgresTestDatabase.createWithoutPgvector(vertx)) {
+      assertThatThrownBy(() -> PgDatabase.open(vertx, bare.url()).await())
+          .isInstanceOf(PgDatabase.StoreUnavailableException.class)
+          .hasMessageContaining("V001__memories.sql").hasMessageContaining("CREATE EXTENSION vector").hasMessageNotContaining("\n");
+    }
+  }
 }
