@@ -131,4 +131,15 @@ SQL
 ) || die "CREATE EXTENSION vector failed in database $PG_DB"
 [ -n "$version" ] || die "pgvector extension not found in database $PG_DB"
 
-log "ready: PostgreSQL ${PG_MAJOR} on port $port, role '$PG_ROLE', database '$PG_DB', pgvector $version"
+# vector is not a trusted extension, so a non-superuser role cannot CREATE EXTENSION in a database it
+# creates later (tests create their own). Databases are copied from template1: having it there gives
+# every new database the extension, and the migrations' CREATE EXTENSION IF NOT EXISTS is then a no-op.
+template_version=$(psql_su -d template1 -At <<'SQL'
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS vector;
+SELECT extversion FROM pg_extension WHERE extname = 'vector';
+SQL
+) || die "CREATE EXTENSION vector failed in template1"
+[ -n "$template_version" ] || die "pgvector extension not found in template1"
+
+log "ready: PostgreSQL ${PG_MAJOR} on port $port, role '$PG_ROLE', database '$PG_DB', pgvector $version (also in template1)"

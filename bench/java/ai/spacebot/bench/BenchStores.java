@@ -3,7 +3,10 @@ package ai.spacebot.bench;
 import ai.spacebot.memory.Embeddings;
 import ai.spacebot.memory.MemoryStore;
 import ai.spacebot.memory.embedded.EmbeddedMemoryStore;
+import ai.spacebot.memory.postgres.PgMemoryStore;
 import ai.spacebot.store.Database;
+import ai.spacebot.store.postgres.PgDatabase;
+import ai.spacebot.testkit.PostgresTestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
@@ -28,6 +31,16 @@ public final class BenchStores {
         Database db = Database.open(vertx, dir.resolve("spacebot.db")).await();
         EmbeddedMemoryStore store = new EmbeddedMemoryStore(vertx, db, embeddings, dir.resolve("lucene"));
         return new Opened(store, () -> store.close().compose(v -> db.close()));
+      }
+      case "postgres" -> {
+        // A database of its own, dropped afterwards; the server from scripts/install-postgres.sh or SPACEBOT_TEST_PG_URL.
+        PostgresTestDatabase scratch = PostgresTestDatabase.create(vertx);
+        PgDatabase db = PgDatabase.open(vertx, scratch.url()).await();
+        PgMemoryStore store = new PgMemoryStore(db.pool(), embeddings);
+        return new Opened(store, () -> store.close().compose(v -> db.close()).compose(v -> vertx.executeBlocking(() -> {
+          scratch.close();
+          return null;
+        })));
       }
       default -> throw new IllegalArgumentException("unknown store \"" + kind + "\"; use embedded or postgres");
     }

@@ -10,6 +10,8 @@ import ai.spacebot.memory.Embeddings;
 import ai.spacebot.memory.MemoryStore;
 import ai.spacebot.memory.MemoryVerticle;
 import ai.spacebot.memory.embedded.EmbeddedMemoryStore;
+import ai.spacebot.memory.postgres.PgMemoryStore;
+import ai.spacebot.store.postgres.PgDatabase;
 import ai.spacebot.store.Database;
 import ai.spacebot.messaging.portal.PortalAdapterVerticle;
 import ai.spacebot.store.TranscriptRepository;
@@ -42,10 +44,15 @@ final class Assembly {
     return d.className().equals(ChannelVerticle.class.getName()) || d.className().equals(MemoryVerticle.class.getName());
   }
 
-  void useStore(Database db, IdentityStore identities) {
+  /**
+   * @param memoryDb the Postgres database when {@code store.kind} is postgres (memories live there;
+   *     transcripts stay in SQLite for now), else null
+   */
+  void useStore(Database db, PgDatabase memoryDb, IdentityStore identities) {
     this.transcript = new TranscriptRepository(db);
     this.identities = identities;
-    this.memories = new EmbeddedMemoryStore(vertx, db, new Embeddings(vertx), config.dataDir().resolve("lucene"));
+    this.memories = memoryDb != null ? new PgMemoryStore(memoryDb.pool(), new Embeddings(vertx))
+        : new EmbeddedMemoryStore(vertx, db, new Embeddings(vertx), config.dataDir().resolve("lucene"));
   }
 
   /** Closes what the assembly opened (the memory indexes); the database is closed by its owner. */

@@ -4,7 +4,9 @@ import ai.spacebot.api.Intake;
 import ai.spacebot.channel.IdentityStore;
 import ai.spacebot.config.ConfigLoader;
 import ai.spacebot.config.SpacebotConfig;
+import ai.spacebot.config.StoreConfig;
 import ai.spacebot.store.Database;
+import ai.spacebot.store.postgres.PgDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
@@ -30,6 +32,7 @@ public final class SpacebotVerticle extends VerticleBase {
   private Path verticlesDir;
   private Set<String> only;
   private Database database;
+  private PgDatabase memoryDatabase;
   private Assembly assembly;
 
   /** For Vert.x's launcher: configuration comes from the environment and the verticle's JSON config. */
@@ -78,10 +81,14 @@ public final class SpacebotVerticle extends VerticleBase {
     Future<Void> ready = Future.succeededFuture();
     if (deployments.stream().anyMatch(Assembly::needsStore)) {
       IdentityStore identities = new IdentityStore(vertx, config);
-      ready = Database.open(vertx, config.dataDir().resolve("spacebot.db"))
+      // Postgres first: when it cannot be reached, start-up stops before anything else is opened or logged.
+      ready = (config.store().kind().equals(StoreConfig.POSTGRES)
+              ? PgDatabase.open(vertx, config.store().postgresUrl()).onSuccess(pg -> memoryDatabase = pg)
+              : Future.<PgDatabase>succeededFuture(null))
+          .compose(pg -> Database.open(vertx, config.dataDir().resolve("spacebot.db")).onSuccess(db -> database = db))
+          .recover(err -> closeStores().transform(x -> Future.failedFuture(err)))
           .compose(db -> {
-            database = db;
-            assembly.useStore(db, identities);
+            assembly.useStore(db, memoryDatabase, identities);
             return identities.start();
           });
     }
@@ -101,6 +108,14 @@ public final class SpacebotVerticle extends VerticleBase {
   public Future<?> stop() {
     // Child deployments are undeployed before this runs, so nothing uses the database any more.
     Future<Void> closed = assembly == null ? Future.succeededFuture() : assembly.close();
-    return closed.compose(v -> database == null ? Future.succeededFuture() : database.close());
+    return closed.compose(v -> closeStores());
+  }
+
+  private Future<Void> closeStores() {
+    Future<Void> sqlite = database == null ? Future.succeededFuture() : database.close();
+    Future<Void> postgres = memoryDatabase == null ? Future.succeededFuture() : memoryDatabase.close();
+    database = null;
+    memoryDatabase = null;
+    return Future.join(sqlite, postgres).mapEmpty();
   }
 }

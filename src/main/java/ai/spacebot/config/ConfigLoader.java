@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
   public static final String DEFAULTS_RESOURCE = "conf/spacebot.yaml";
+  private static final Pattern POSTGRES_URL = Pattern.compile("(?i)(jdbc:)?postgres(ql)?://[^/\\s]+(/\\S*)?");
   private static final Pattern AGENT_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
   /** Provider precedence when nothing names a model: the order the README documents. */
   private static final List<String> PREFERRED_PROVIDERS = List.of("openai", "anthropic", "openrouter", "ollama");
@@ -110,9 +111,16 @@ public final class ConfigLoader {
     }
     StoreConfig store = new StoreConfig(kind, t.string("store.postgres.url", null));
     if (kind.equals(StoreConfig.POSTGRES)) {
-      // The Postgres store arrives with the memory and cluster work; refuse clearly rather than half-run.
-      throw ConfigTree.bad("store.kind", t.find("store.kind"),
-          "postgres is not available in this version yet; use embedded");
+      String url = store.postgresUrl();
+      if (url == null || url.isBlank()) {
+        throw ConfigTree.bad("store.postgres.url", t.find("store.kind"), "is required when store.kind is postgres; "
+            + "set it (or SPACEBOT_PG_URL) to postgresql://user:password@host:port/database");
+      }
+      // The URL holds a password: say what is wrong with it, never echo it.
+      if (!POSTGRES_URL.matcher(url.strip()).matches()) {
+        throw ConfigTree.bad("store.postgres.url", t.find("store.postgres.url"),
+            "must look like postgresql://user:password@host:port/database");
+      }
     }
 
     Map<String, ProviderConfig> providers = providers(t);

@@ -77,6 +77,12 @@ class CliIT {
 
     assertThat(SpacebotProcess.run(env, WAIT, "status").exitCode()).isEqualTo(3);
     try (SpacebotProcess app = SpacebotProcess.start(env, "start", "--foreground").awaitHealthy(port, WAIT)) {
+      // The pid file is written once start-up completed, a moment after the health route answers.
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (!Files.readString(dir.resolve("spacebot.pid")).trim().equals(String.valueOf(app.pid()))
+          && System.currentTimeMillis() < deadline) {
+        Thread.sleep(50);
+      }
       assertThat(Files.readString(dir.resolve("spacebot.pid")).trim()).isEqualTo(String.valueOf(app.pid()));
       assertThat(app.output()).contains("stale pid file");
       app.terminate();

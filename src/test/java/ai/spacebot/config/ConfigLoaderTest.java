@@ -504,17 +504,28 @@ class ConfigLoaderTest {
   // ---- store ----
 
   @Test
-  void postgresStoreIsRefusedClearly() throws IOException {
+  void postgresWithoutAUrlIsRefusedClearly() throws IOException {
     String message = failureOf("store:\n  kind: postgres\n", env());
-    assertThat(message).contains("store.kind").contains("postgres").contains("not available").contains("embedded")
-        .contains("line 2");
+    assertThat(message).contains("store.postgres.url").contains("required").contains("SPACEBOT_PG_URL").contains("line 2");
     assertOperatorWorded(message);
   }
 
   @Test
-  void postgresFromTheEnvironmentIsRefusedAndNamesTheVariable() {
+  void postgresFromTheEnvironmentNeedsTheUrlVariableToo() {
     String message = failureOf(env("SPACEBOT_STORE", "postgres"));
-    assertThat(message).contains("store.kind").contains("not available").contains("SPACEBOT_STORE");
+    assertThat(message).contains("store.postgres.url").contains("SPACEBOT_STORE");
+    SpacebotConfig config = new ConfigLoader(env("SPACEBOT_STORE", "postgres", "SPACEBOT_PG_URL",
+        "postgresql://bot:secret@db.internal:5433/spacebot")).load(null);
+    assertThat(config.store().kind()).isEqualTo(StoreConfig.POSTGRES);
+    assertThat(config.store().postgresUrl()).isEqualTo("postgresql://bot:secret@db.internal:5433/spacebot");
+  }
+
+  @Test
+  void aPostgresUrlThatIsNotOneIsRefusedWithoutEchoingIt() throws IOException {
+    String message = failureOf("store:\n  kind: postgres\n  postgres:\n    url: mysql://bot:secret@db/x\n", env());
+    assertThat(message).contains("store.postgres.url").contains("postgresql://user:password@host:port/database")
+        .contains("line 4").doesNotContain("secret");
+    assertOperatorWorded(message);
   }
 
   @Test
