@@ -113,8 +113,11 @@ public final class RetrievalQualityBench {
         report.details(System.out, hybrid, text, vector);
       }
     } finally {
-      opened.close().await();
-      vertx.close().await();
+      try {
+        opened.close().await();
+      } finally {
+        vertx.close().await();
+      }
     }
   }
 
