@@ -303,4 +303,31 @@ public abstract class MemoryStoreContract {
       assertThat(e.relation()).isEqualTo(RelationType.PART_OF);
     });
   }
+
+  @Test
+  void aFullTextHitSharesTwoWordsOfALongerQuery() {
+    Memory lot = store().save(memory("The parking lot closes at nine.", MemoryType.FACT)).await().memory();
+    assertThat(store().recall(new RecallQuery("main", "when will the parking garage reopen tomorrow", 5, RecallQuery.Mode.FULLTEXT, null))
+        .await()).isEmpty();
+    assertThat(store().recall(new RecallQuery("main", "parking garage", 5, RecallQuery.Mode.FULLTEXT, null)).await())
+        .extracting(r -> r.memory().id()).containsExactly(lot.id());
+    assertThat(store().recall(new RecallQuery("main", "when does the parking lot close", 5, RecallQuery.Mode.FULLTEXT, null)).await())
+        .extracting(r -> r.memory().id()).containsExactly(lot.id());
+  }
+
+  @Test
+  void theGraphListHoldsWhatTheWalkReachedNotItsSeeds() {
+    Memory goal = store().save(new NewMemory("main", "Launch the Zephyr beta in spring.", MemoryType.GOAL, null, null, null, List.of(),
+        null, List.of())).await().memory();
+    Memory linked = store().save(new NewMemory("main", "Marketing needs three weeks of notice.", MemoryType.FACT, null, null, null,
+        List.of(), null, List.of(new NewMemory.Association(goal.id(), RelationType.CAUSED_BY, 1.0)))).await().memory();
+    List<ScoredMemory> found = store().recall(RecallQuery.hybrid("main", "Zephyr", 5)).await();
+    // The goal is the full-text list's only hit (1/61, plus its vector rank); the linked memory is
+    // the graph list's first (1/61, plus its vector rank). Were the seed in the graph list too, the
+    // goal would hold 2/61 from one word.
+    ScoredMemory g = found.stream().filter(r -> r.memory().id().equals(goal.id())).findFirst().orElseThrow();
+    ScoredMemory l = found.stream().filter(r -> r.memory().id().equals(linked.id())).findFirst().orElseThrow();
+    assertThat(g.score()).isLessThanOrEqualTo(2.0 / 61 + 1e-9);
+    assertThat(l.score()).isGreaterThanOrEqualTo(1.0 / 61 + 1.0 / 62 - 1e-9);
+  }
 }

@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -426,22 +427,26 @@ public final class EmbeddedMemoryStore implements MemoryStore {
   }
 
   private Future<List<ScoredMemory>> scored(List<Rrf.Fused> top) {
-    return load(top.stream().map(Rrf.Fused::id).toList()).map(byId -> {
+    List<String> ids = top.stream().map(Rrf.Fused::id).toList();
+    // Loading and counting the access touch different connections: run them side by side.
+    Future<Map<String, Memory>> loaded = load(ids);
+    Future<Void> touched = touchIds(ids);
+    return Future.all(loaded, touched).map(x -> {
       List<ScoredMemory> out = new ArrayList<>();
       for (Rrf.Fused f : top) {
-        Memory m = byId.get(f.id());
+        Memory m = loaded.result().get(f.id());
         if (m != null && !m.forgotten()) {
           out.add(new ScoredMemory(m, f.score()));
         }
       }
       return out;
-    }).compose(this::touch);
+    });
   }
 
   /**
    * Seeds: the full-text hits (they contain a query word) with importance ≥ 0.8. Walk edges both ways
    * to depth 2; a reached memory scores importance × edge weight × relation multiplier (times its
-   * parent's score). Seeding from the index, not a LIKE scan, keeps this independent of store size.
+   * parent's score). The list holds the memories the walk reached, not the seeds. Seeding from the index, not a LIKE scan, keeps this independent of store size.
    */
   private Future<List<String>> graph(List<String> textHits, RecallQuery q, int n) {
     if (textHits.isEmpty()) {
@@ -452,9 +457,16 @@ public final class EmbeddedMemoryStore implements MemoryStore {
     return db.reader().preparedQuery("SELECT id, importance FROM memories WHERE forgotten = 0 AND importance >= ? AND id IN ("
             + marks(textHits.size()) + ")").execute(args)
         .compose(rows -> {
-          Map<String, Double> scores = new HashMap<>();
-          rows.forEach(r -> scores.put(r.getString("id"), r.getDouble("importance")));
-          return walk(scores, new ArrayList<>(scores.keySet()), 2, q.type()).map(all -> all.entrySet().stream()
+          Map<String, Double> importance = new HashMap<>();
+          rows.forEach(r -> importance.put(r.getString("id"), r.getDouble("importance")));
+          // Seeds in full-text rank order, so that equal scores come out in the same order every time.
+          Map<String, Double> scores = new LinkedHashMap<>();
+          textHits.stream().filter(importance::containsKey).forEach(id -> scores.put(id, importance.get(id)));
+          Set<String> seeds = Set.copyOf(scores.keySet());
+          // The seeds themselves are left out: they are full-text hits already, and listing them again
+          // made one shared word count twice against the vector list (bench/retrieval-quality.sh).
+          return walk(scores, new ArrayList<>(seeds), 2, q.type()).map(all -> all.entrySet().stream()
+              .filter(e -> !seeds.contains(e.getKey()))
               .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(n).map(Map.Entry::getKey).toList());
         });
   }
@@ -499,17 +511,20 @@ public final class EmbeddedMemoryStore implements MemoryStore {
 
   /** Recall counts as access: bump the count and time (one write for the whole result). */
   private Future<List<ScoredMemory>> touch(List<ScoredMemory> results) {
-    if (results.isEmpty()) {
-      return Future.succeededFuture(results);
+    return touchIds(results.stream().map(r -> r.memory().id()).toList()).map(results);
+  }
+
+  private Future<Void> touchIds(List<String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
     }
     long now = System.currentTimeMillis();
-    List<String> ids = results.stream().map(r -> r.memory().id()).toList();
     return db.write(sql -> {
       for (String id : ids) {
-        sql.update("UPDATE memories SET access_count = access_count + 1, last_accessed_at = ? WHERE id = ?", now, id);
+        sql.update("UPDATE memories SET access_count = access_count + 1, last_accessed_at = ? WHERE id = ? AND forgotten = 0", now, id);
       }
       return null;
-    }).map(results);
+    });
   }
 
   Future<Map<String, Memory>> load(List<String> ids) {

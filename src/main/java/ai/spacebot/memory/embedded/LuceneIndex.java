@@ -51,6 +51,8 @@ final class LuceneIndex implements AutoCloseable {
    */
   static final String CURRENT_FORMAT = "2";
   static final int KNN_CANDIDATES = 64;
+  /** From this many distinct query terms on, a full-text hit must contain at least two of them. */
+  static final int MIN_TERMS_FOR_TWO = 3;
 
   private final Analyzer analyzer = new EnglishAnalyzer();
   private final FSDirectory directory;
@@ -125,9 +127,14 @@ final class LuceneIndex implements AutoCloseable {
     if (words.isEmpty()) {
       return List.of();
     }
+    List<String> distinct = words.stream().distinct().toList();
     BooleanQuery.Builder text = new BooleanQuery.Builder();
-    for (String w : words) {
+    for (String w : distinct) {
       text.add(new TermQuery(new Term(CONTENT, w)), BooleanClause.Occur.SHOULD);
+    }
+    if (distinct.size() >= MIN_TERMS_FOR_TWO) {
+      // One shared word out of several is mostly chance; as a fused list it outvoted better vector hits.
+      text.setMinimumNumberShouldMatch(2);
     }
     Query q = text.build();
     if (type != null) {

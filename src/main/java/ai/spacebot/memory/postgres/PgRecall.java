@@ -8,8 +8,10 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The three ranked lists hybrid recall fuses, each ids best first: Postgres full-text, pgvector HNSW
@@ -17,18 +19,33 @@ import java.util.Map;
  */
 final class PgRecall {
   private static final double GRAPH_SEED_IMPORTANCE = 0.8;
+  static final int RANKED_AT_MOST = 1000;
 
   /**
-   * Terms are OR-ed, as in the embedded store's BM25 query: plainto_tsquery ANDs them, so one word
-   * missing from a memory would hide it. A query of stop words only has no nodes and matches nothing.
+   * Terms are OR-ed, as in the embedded store's BM25 query (plainto_tsquery would AND them, and one
+   * word missing from a memory would hide it), except that from three distinct terms on a hit must
+   * contain two of them: an OR of every pair. One shared word out of several is mostly chance, and as
+   * a fused list it outvoted better vector hits (bench/retrieval-quality.sh). Lexemes come from
+   * to_tsvector, so they are normalised once and quoted back into tsquery syntax. A query of stop
+   * words only has no lexemes and matches nothing.
+   *
+   * <p>Postgres ranks every match (no top-k pruning like Lucene's): with query words in a third of
+   * 100k memories one query took 500 ms. So at most {@link #RANKED_AT_MOST} matches are ranked; a
+   * query that vague gets its precision from the vector list anyway.
    */
   static final String FULLTEXT = """
-      WITH q AS (SELECT CASE WHEN numnode(p) = 0 THEN NULL ELSE replace(p::text, ' & ', ' | ')::tsquery END AS tsq
-                 FROM plainto_tsquery('english', $1) AS p)
-      SELECT m.id FROM memories m, q
-      WHERE m.agent_id = $2 AND NOT m.forgotten AND ($3::text IS NULL OR m.memory_type = $3) AND m.content_tsv @@ q.tsq
-      ORDER BY ts_rank_cd(m.content_tsv, q.tsq) DESC, m.seq
-      LIMIT $4""";
+      WITH lex AS (SELECT DISTINCT l FROM unnest(tsvector_to_array(to_tsvector('english', $1))) AS l LIMIT 12),
+      q AS (SELECT CASE
+              WHEN (SELECT count(*) FROM lex) = 0 THEN NULL
+              WHEN (SELECT count(*) FROM lex) < 3 THEN (SELECT string_agg(quote_literal(l), ' | ') FROM lex)::tsquery
+              ELSE (SELECT string_agg((quote_literal(a.l)::tsquery && quote_literal(b.l)::tsquery)::text, ' | ')
+                    FROM lex a, lex b WHERE a.l < b.l)::tsquery
+            END AS tsq),
+      hits AS MATERIALIZED (
+        SELECT m.id, m.seq, m.content_tsv FROM memories m, q
+        WHERE m.agent_id = $2 AND NOT m.forgotten AND ($3::text IS NULL OR m.memory_type = $3) AND m.content_tsv @@ q.tsq
+        LIMIT %d)
+      SELECT hits.id FROM hits, q ORDER BY ts_rank_cd(hits.content_tsv, q.tsq) DESC, hits.seq LIMIT $4""".formatted(RANKED_AT_MOST);
 
   /**
    * Nearest by cosine through the HNSW index. Iterative scans in relaxed order (see PgDatabase) may
@@ -62,7 +79,7 @@ final class PgRecall {
   /**
    * Seeds: the full-text hits (they contain a query word) with importance ≥ 0.8. Walk edges both ways
    * to depth 2; a reached memory scores importance × edge weight × relation multiplier (times its
-   * parent's score).
+   * parent's score). The list holds the memories the walk reached, not the seeds.
    */
   Future<List<String>> graph(List<String> textHits, MemoryType type, int n) {
     if (textHits.isEmpty()) {
@@ -71,9 +88,15 @@ final class PgRecall {
     return pool.preparedQuery("SELECT id, importance FROM memories WHERE NOT forgotten AND importance >= $1 AND id = ANY($2)")
         .execute(Tuple.of(GRAPH_SEED_IMPORTANCE, PgRows.array(textHits)))
         .compose(rows -> {
-          Map<String, Double> scores = new HashMap<>();
-          rows.forEach(r -> scores.put(r.getString("id"), r.getDouble("importance")));
-          return walk(scores, new ArrayList<>(scores.keySet()), 2, type).map(all -> all.entrySet().stream()
+          Map<String, Double> importance = new HashMap<>();
+          rows.forEach(r -> importance.put(r.getString("id"), r.getDouble("importance")));
+          // Seeds in full-text rank order, so that equal scores come out in the same order every time.
+          Map<String, Double> scores = new LinkedHashMap<>();
+          textHits.stream().filter(importance::containsKey).forEach(id -> scores.put(id, importance.get(id)));
+          Set<String> seeds = Set.copyOf(scores.keySet());
+          // The seeds themselves are left out: they are full-text hits already (see the embedded store).
+          return walk(scores, new ArrayList<>(seeds), 2, type).map(all -> all.entrySet().stream()
+              .filter(e -> !seeds.contains(e.getKey()))
               .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(n).map(Map.Entry::getKey).toList());
         });
   }
