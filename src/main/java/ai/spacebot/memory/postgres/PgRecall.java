@@ -31,7 +31,9 @@ final class PgRecall {
    *
    * <p>Postgres ranks every match (no top-k pruning like Lucene's): with query words in a third of
    * 100k memories one query took 500 ms. So at most {@link #RANKED_AT_MOST} matches are ranked; a
-   * query that vague gets its precision from the vector list anyway.
+   * query that vague gets its precision from the vector list anyway. They are ranked by ts_rank
+   * against the plain OR of the terms: ts_rank_cd against the OR of pairs cost 7× as much (107 ms
+   * against 15 ms for one query over 48k memories).
    */
   static final String FULLTEXT = """
       WITH lex AS (SELECT DISTINCT l FROM unnest(tsvector_to_array(to_tsvector('english', $1))) AS l LIMIT 12),
@@ -40,12 +42,13 @@ final class PgRecall {
               WHEN (SELECT count(*) FROM lex) < 3 THEN (SELECT string_agg(quote_literal(l), ' | ') FROM lex)::tsquery
               ELSE (SELECT string_agg((quote_literal(a.l)::tsquery && quote_literal(b.l)::tsquery)::text, ' | ')
                     FROM lex a, lex b WHERE a.l < b.l)::tsquery
-            END AS tsq),
+            END AS tsq,
+            (SELECT string_agg(quote_literal(l), ' | ') FROM lex)::tsquery AS anyq),
       hits AS MATERIALIZED (
         SELECT m.id, m.seq, m.content_tsv FROM memories m, q
         WHERE m.agent_id = $2 AND NOT m.forgotten AND ($3::text IS NULL OR m.memory_type = $3) AND m.content_tsv @@ q.tsq
         LIMIT %d)
-      SELECT hits.id FROM hits, q ORDER BY ts_rank_cd(hits.content_tsv, q.tsq) DESC, hits.seq LIMIT $4""".formatted(RANKED_AT_MOST);
+      SELECT hits.id FROM hits, q ORDER BY ts_rank(hits.content_tsv, q.anyq) DESC, hits.seq LIMIT $4""".formatted(RANKED_AT_MOST);
 
   /**
    * Nearest by cosine through the HNSW index. Iterative scans in relaxed order (see PgDatabase) may
