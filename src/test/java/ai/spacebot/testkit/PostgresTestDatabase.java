@@ -82,8 +82,28 @@ public final class PostgresTestDatabase implements AutoCloseable {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
+  /**
+   * Drops the database. A plain DROP first: Postgres itself stops an autovacuum worker in it (common
+   * right after a bulk import), while FORCE would try to signal that worker, which a non-superuser may
+   * not. FORCE only if our own sessions are still there.
+   */
   @Override
   public void close() {
-    admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    RuntimeException last = null;
+    for (int attempt = 0; attempt < 10; attempt++) {
+      try {
+        admin("DROP DATABASE IF EXISTS " + name + (attempt < 5 ? "" : " WITH (FORCE)"));
+        return;
+      } catch (RuntimeException e) {
+        last = e;
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+    throw last;
   }
 }
