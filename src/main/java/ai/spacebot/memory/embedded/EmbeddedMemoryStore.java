@@ -1,6 +1,7 @@
 package ai.spacebot.memory.embedded;
 
 import ai.spacebot.memory.Embeddings;
+import ai.spacebot.memory.GraphWalk;
 import ai.spacebot.memory.Memory;
 import ai.spacebot.memory.MemoryStore;
 import ai.spacebot.memory.MemoryType;
@@ -27,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -40,7 +40,6 @@ import java.util.stream.Stream;
 public final class EmbeddedMemoryStore implements MemoryStore {
   static final double NEAR_DUPLICATE = 0.95;
   private static final int TYPE_CROWDED = 200;
-  private static final double GRAPH_SEED_IMPORTANCE = 0.8;
   static final String COLUMNS = "id, agent_id, content, memory_type, importance, created_at, updated_at, "
       + "last_accessed_at, access_count, forgotten, source, channel_id, source_message_ids, human_id";
 
@@ -452,28 +451,21 @@ public final class EmbeddedMemoryStore implements MemoryStore {
     if (textHits.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    Tuple args = Tuple.of(GRAPH_SEED_IMPORTANCE);
+    Tuple args = Tuple.of(GraphWalk.SEED_IMPORTANCE);
     textHits.forEach(args::addString);
     return db.reader().preparedQuery("SELECT id, importance FROM memories WHERE forgotten = 0 AND importance >= ? AND id IN ("
             + marks(textHits.size()) + ")").execute(args)
         .compose(rows -> {
           Map<String, Double> importance = new HashMap<>();
           rows.forEach(r -> importance.put(r.getString("id"), r.getDouble("importance")));
-          // Seeds in full-text rank order, so that equal scores come out in the same order every time.
-          Map<String, Double> scores = new LinkedHashMap<>();
-          textHits.stream().filter(importance::containsKey).forEach(id -> scores.put(id, importance.get(id)));
-          Set<String> seeds = Set.copyOf(scores.keySet());
-          // The seeds themselves are left out: they are full-text hits already, and listing them again
-          // made one shared word count twice against the vector list (bench/retrieval-quality.sh).
-          return walk(scores, new ArrayList<>(seeds), 2, q.type()).map(all -> all.entrySet().stream()
-              .filter(e -> !seeds.contains(e.getKey()))
-              .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(n).map(Map.Entry::getKey).toList());
+          GraphWalk walk = new GraphWalk(textHits, importance);
+          return walk(walk, walk.seeds(), GraphWalk.DEPTH, q.type()).map(v -> walk.ranked(n));
         });
   }
 
-  private Future<Map<String, Double>> walk(Map<String, Double> scores, List<String> frontier, int depth, MemoryType type) {
+  private Future<Void> walk(GraphWalk walk, List<String> frontier, int depth, MemoryType type) {
     if (depth == 0 || frontier.isEmpty()) {
-      return Future.succeededFuture(scores);
+      return Future.succeededFuture();
     }
     String marks = marks(frontier.size());
     Tuple args = Tuple.tuple();
@@ -483,25 +475,7 @@ public final class EmbeddedMemoryStore implements MemoryStore {
             + "FROM memory_edges e JOIN memories m ON m.id = CASE WHEN e.source_id IN (" + marks + ") THEN e.target_id ELSE e.source_id END "
             + "WHERE (e.source_id IN (" + marks + ") OR e.target_id IN (" + marks + ")) AND m.forgotten = 0")
         .execute(withTriple(args, frontier))
-        .compose(rows -> {
-          List<String> next = new ArrayList<>();
-          for (Row r : rows) {
-            String from = frontier.contains(r.getString("source_id")) ? r.getString("source_id") : r.getString("target_id");
-            String other = r.getString("other");
-            if (type != null && !type.wireName().equals(r.getString("memory_type"))) {
-              continue;
-            }
-            double score = scores.getOrDefault(from, 1.0) * r.getDouble("importance") * r.getDouble("weight")
-                * RelationType.parse(r.getString("relation_type")).multiplier();
-            if (score > scores.getOrDefault(other, 0.0)) {
-              if (!scores.containsKey(other)) {
-                next.add(other);
-              }
-              scores.put(other, score);
-            }
-          }
-          return walk(scores, next, depth - 1, type);
-        });
+        .compose(rows -> walk(walk, walk.step(frontier, rows, type), depth - 1, type));
   }
 
   private static Tuple withTriple(Tuple twice, List<String> frontier) {

@@ -1,24 +1,19 @@
 package ai.spacebot.memory.postgres;
 
+import ai.spacebot.memory.GraphWalk;
 import ai.spacebot.memory.MemoryType;
-import ai.spacebot.memory.RelationType;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The three ranked lists hybrid recall fuses, each ids best first: Postgres full-text, pgvector HNSW
  * and a walk over the memory graph. Same rules as the embedded store's lists.
  */
 final class PgRecall {
-  private static final double GRAPH_SEED_IMPORTANCE = 0.8;
   static final int RANKED_AT_MOST = 1000;
 
   /**
@@ -89,24 +84,18 @@ final class PgRecall {
       return Future.succeededFuture(List.of());
     }
     return pool.preparedQuery("SELECT id, importance FROM memories WHERE NOT forgotten AND importance >= $1 AND id = ANY($2)")
-        .execute(Tuple.of(GRAPH_SEED_IMPORTANCE, PgRows.array(textHits)))
+        .execute(Tuple.of(GraphWalk.SEED_IMPORTANCE, PgRows.array(textHits)))
         .compose(rows -> {
           Map<String, Double> importance = new HashMap<>();
           rows.forEach(r -> importance.put(r.getString("id"), r.getDouble("importance")));
-          // Seeds in full-text rank order, so that equal scores come out in the same order every time.
-          Map<String, Double> scores = new LinkedHashMap<>();
-          textHits.stream().filter(importance::containsKey).forEach(id -> scores.put(id, importance.get(id)));
-          Set<String> seeds = Set.copyOf(scores.keySet());
-          // The seeds themselves are left out: they are full-text hits already (see the embedded store).
-          return walk(scores, new ArrayList<>(seeds), 2, type).map(all -> all.entrySet().stream()
-              .filter(e -> !seeds.contains(e.getKey()))
-              .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(n).map(Map.Entry::getKey).toList());
+          GraphWalk walk = new GraphWalk(textHits, importance);
+          return walk(walk, walk.seeds(), GraphWalk.DEPTH, type).map(v -> walk.ranked(n));
         });
   }
 
-  private Future<Map<String, Double>> walk(Map<String, Double> scores, List<String> frontier, int depth, MemoryType type) {
+  private Future<Void> walk(GraphWalk walk, List<String> frontier, int depth, MemoryType type) {
     if (depth == 0 || frontier.isEmpty()) {
-      return Future.succeededFuture(scores);
+      return Future.succeededFuture();
     }
     return pool.preparedQuery("""
             SELECT e.source_id, e.target_id, e.relation_type, e.weight, m.id AS other, m.importance, m.memory_type
@@ -114,24 +103,6 @@ final class PgRecall {
             JOIN memories m ON m.id = CASE WHEN e.source_id = ANY($1) THEN e.target_id ELSE e.source_id END
             WHERE (e.source_id = ANY($1) OR e.target_id = ANY($1)) AND NOT m.forgotten""")
         .execute(Tuple.of(PgRows.array(frontier)))
-        .compose(rows -> {
-          List<String> next = new ArrayList<>();
-          for (Row r : rows) {
-            String from = frontier.contains(r.getString("source_id")) ? r.getString("source_id") : r.getString("target_id");
-            String other = r.getString("other");
-            if (type != null && !type.wireName().equals(r.getString("memory_type"))) {
-              continue;
-            }
-            double score = scores.getOrDefault(from, 1.0) * r.getDouble("importance") * r.getDouble("weight")
-                * RelationType.parse(r.getString("relation_type")).multiplier();
-            if (score > scores.getOrDefault(other, 0.0)) {
-              if (!scores.containsKey(other)) {
-                next.add(other);
-              }
-              scores.put(other, score);
-            }
-          }
-          return walk(scores, next, depth - 1, type);
-        });
+        .compose(rows -> walk(walk, walk.step(frontier, rows, type), depth - 1, type));
   }
 }
