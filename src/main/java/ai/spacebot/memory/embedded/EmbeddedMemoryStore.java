@@ -366,11 +366,8 @@ public final class EmbeddedMemoryStore implements MemoryStore {
       return Future.succeededFuture();
     }
     String marks = marks(frontier.size());
-    Tuple args = Tuple.tuple();
-    frontier.forEach(args::addString);
-    frontier.forEach(args::addString);
     return db.reader().preparedQuery("SELECT source_id, target_id, relation_type, weight FROM memory_edges WHERE source_id IN ("
-            + marks + ") OR target_id IN (" + marks + ")").execute(args)
+            + marks + ") OR target_id IN (" + marks + ")").execute(ids(frontier, 2))
         .compose(rows -> {
           List<Edge> found = new ArrayList<>();
           rows.forEach(r -> found.add(new Edge(r.getString("source_id"), r.getString("target_id"),
@@ -468,19 +465,20 @@ public final class EmbeddedMemoryStore implements MemoryStore {
       return Future.succeededFuture();
     }
     String marks = marks(frontier.size());
-    Tuple args = Tuple.tuple();
-    frontier.forEach(args::addString);
-    frontier.forEach(args::addString);
     return db.reader().preparedQuery("SELECT e.source_id, e.target_id, e.relation_type, e.weight, m.id AS other, m.importance, m.memory_type "
             + "FROM memory_edges e JOIN memories m ON m.id = CASE WHEN e.source_id IN (" + marks + ") THEN e.target_id ELSE e.source_id END "
             + "WHERE (e.source_id IN (" + marks + ") OR e.target_id IN (" + marks + ")) AND m.forgotten = 0")
-        .execute(withTriple(args, frontier))
+        .execute(ids(frontier, 3))
         .compose(rows -> walk(walk, walk.step(frontier, rows, type), depth - 1, type));
   }
 
-  private static Tuple withTriple(Tuple twice, List<String> frontier) {
-    frontier.forEach(twice::addString);
-    return twice;
+  /** The ids, {@code times} over: the arguments of a query naming the same IN list that often. */
+  private static Tuple ids(List<String> ids, int times) {
+    Tuple args = Tuple.tuple();
+    for (int i = 0; i < times; i++) {
+      ids.forEach(args::addString);
+    }
+    return args;
   }
 
   /** Recall counts as access: bump the count and time (one write for the whole result). */
