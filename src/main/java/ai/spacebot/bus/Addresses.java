@@ -20,6 +20,36 @@ public final class Addresses {
   /** Request {agent_id, passes: [decay, prune, merge, associate]}; replies with what each pass did. */
   public static final String MEMORY_MAINTAIN = "spacebot.memory.maintain";
 
+  /** Branch process: request {@link BranchStart} (any node takes it), reply {@code {}} once it runs. */
+  public static final String BRANCH_START = "spacebot.branch.start";
+  /** Worker process: request {@link WorkerStart} (any node takes it), reply {@code {}} once it runs. */
+  public static final String WORKER_START = "spacebot.worker.start";
+  /** Request {conversation_id, query, limit}; reply {messages:[...]} matching the query, newest first. */
+  public static final String TRANSCRIPT_SEARCH = "spacebot.transcript.search";
+  /** Request {agent_id?}; reply {channels:[{channel_id, agent_id, platform, last_activity_at, messages}]}. */
+  public static final String CHANNEL_LIST = "spacebot.channel.list";
+  /** Compactor: request {@link CompactionCheck}, reply {@link CompactionDecision}. */
+  public static final String COMPACTOR_CHECK = "spacebot.compactor.check";
+  /** Compactor: request {agent_id, channel_id, messages:[chat messages]}, reply {summary}. */
+  public static final String COMPACTOR_SUMMARIZE = "spacebot.compactor.summarize";
+  /** Cortex process table: request {agent_id?, channel_id?}, reply {processes:[{@link ProcessInfo}]}. */
+  public static final String CORTEX_PROCESSES = "spacebot.cortex.processes";
+  /** Request {channel_id, process_id, reason?}; the cortex cancels it. Failure 404 when no such process runs. */
+  public static final String CORTEX_CANCEL = "spacebot.cortex.cancel";
+
+  /** A running branch's or worker's control address: {@link ProcessControl} (cancel, input). */
+  public static String process(String processId) {
+    return "spacebot.process." + processId;
+  }
+
+  /**
+   * One channel verticle instance's inbox for what its branches and workers report ({@link ProcessReport}):
+   * results, status lines, and spawn requests. Clustered, so a process on another node reaches it.
+   */
+  public static String channelInbox(String instanceId) {
+    return "spacebot.channel.inbox." + instanceId;
+  }
+
   /** Where one long memory operation reports its progress. */
   public static String memoryProgress(String operationId) {
     return "spacebot.memory.progress." + operationId;

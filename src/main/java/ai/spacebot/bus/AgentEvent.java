@@ -114,6 +114,111 @@ public sealed interface AgentEvent {
     }
   }
 
+  record BranchStarted(String agentId, String channelId, String branchId, String description) implements AgentEvent {
+    public String type() {
+      return "branch_started";
+    }
+
+    public JsonObject fields() {
+      return new JsonObject().put("process_id", branchId).put("branch_id", branchId).put("description", description);
+    }
+  }
+
+  record BranchCompleted(String agentId, String channelId, String branchId, Outcome outcome, String conclusion)
+      implements AgentEvent {
+    public String type() {
+      return "branch_completed";
+    }
+
+    public JsonObject fields() {
+      return new JsonObject().put("process_id", branchId).put("branch_id", branchId).put("outcome", outcome.wire())
+          .put("conclusion", conclusion);
+    }
+  }
+
+  record WorkerStarted(String agentId, String channelId, String workerId, String task, boolean interactive)
+      implements AgentEvent {
+    public String type() {
+      return "worker_started";
+    }
+
+    public JsonObject fields() {
+      return new JsonObject().put("process_id", workerId).put("worker_id", workerId).put("task", task)
+          .put("interactive", interactive);
+    }
+  }
+
+  record WorkerStatus(String agentId, String channelId, String workerId, String status) implements AgentEvent {
+    public String type() {
+      return "worker_status";
+    }
+
+    public JsonObject fields() {
+      return new JsonObject().put("process_id", workerId).put("worker_id", workerId).put("status", status);
+    }
+  }
+
+  /** {@code waitingForInput}: an interactive worker answered and waits for {@code route}; it is still running. */
+  record WorkerCompleted(String agentId, String channelId, String workerId, Outcome outcome, String result,
+      boolean waitingForInput) implements AgentEvent {
+    public String type() {
+      return "worker_completed";
+    }
+
+    public JsonObject fields() {
+      return new JsonObject().put("process_id", workerId).put("worker_id", workerId).put("outcome", outcome.wire())
+          .put("result", result).put("waiting_for_input", waitingForInput);
+    }
+  }
+
+  /** {@code level}: background, aggressive or emergency (see CompactionSettings). */
+  record CompactionStarted(String agentId, String channelId, String level, double usage, int messages)
+      implements AgentEvent {
+    public String type() {
+      return "compaction_started";
+    }
+
+    public JsonObject fields() {
+      return new JsonObject().put("level", level).put("usage", usage).put("messages", messages);
+    }
+  }
+
+  record CompactionCompleted(String agentId, String channelId, String level, int messagesRemoved, long tokensBefore,
+      long tokensAfter, boolean summarized) implements AgentEvent {
+    public String type() {
+      return "compaction_completed";
+    }
+
+    public JsonObject fields() {
+      return new JsonObject().put("level", level).put("messages_removed", messagesRemoved)
+          .put("tokens_before", tokensBefore).put("tokens_after", tokensAfter).put("summarized", summarized);
+    }
+  }
+
+  /** The cortex found a process without progress (or past its time) and cancels it. */
+  record ProcessStuck(String agentId, String channelId, String processId, String kind, String reason)
+      implements AgentEvent {
+    public String type() {
+      return "process_stuck";
+    }
+
+    public JsonObject fields() {
+      return new JsonObject().put("process_id", processId).put("kind", kind).put("reason", reason);
+    }
+  }
+
+  /** Memory maintenance ran (or failed, or paused) for an agent; {@code channel_id} is null. */
+  record MaintenanceRan(String agentId, String channelId, String passes, boolean ok, String detail)
+      implements AgentEvent {
+    public String type() {
+      return "memory_maintenance";
+    }
+
+    public JsonObject fields() {
+      return new JsonObject().put("passes", passes).put("ok", ok).put("detail", detail);
+    }
+  }
+
   record Error(String agentId, String channelId, String message) implements AgentEvent {
     public String type() {
       return "error";

@@ -136,7 +136,34 @@ public final class ConfigLoader {
         store,
         llm,
         agents,
-        new ChannelSettings(t.integer("channel.max_turns", 5, 1, 100), t.integer("channel.history_limit", 200, 0, 10000)),
+        new ChannelSettings(
+            t.integer("channel.max_turns", 5, 1, 100),
+            t.integer("channel.history_limit", 200, 0, 10000),
+            t.integer("channel.retrigger_debounce_ms", 500, 0, 60_000),
+            t.integer("channel.max_retriggers", 3, 0, 100),
+            t.integer("channel.coalesce_window_ms", 1500, 0, 60_000),
+            t.integer("channel.coalesce_max_wait_ms", 5000, 0, 600_000)),
+        new BranchSettings(
+            t.integer("branch.max_concurrent", 5, 1, 100),
+            t.integer("branch.max_turns", 50, 1, 1000),
+            t.integer("branch.timeout_seconds", 600, 1, 86_400)),
+        new WorkerSettings(
+            t.integer("worker.max_concurrent", 5, 1, 100),
+            t.integer("worker.segment_turns", 15, 1, 1000),
+            t.integer("worker.max_segments", 10, 1, 1000),
+            t.integer("worker.timeout_seconds", 1800, 1, 86_400),
+            t.integer("worker.shell_timeout_seconds", 60, 1, 86_400),
+            t.integer("worker.shell_max_timeout_seconds", 600, 1, 86_400),
+            t.integer("worker.output_cap_bytes", 50 * 1024, 1024, 64 * 1024 * 1024),
+            t.strings("worker.env_passthrough")),
+        compaction(t),
+        new CortexSettings(
+            t.integer("cortex.tick_seconds", 30, 1, 3600),
+            t.integer("cortex.stuck_after_seconds", 900, 1, 86_400),
+            t.integer("cortex.maintenance_interval_seconds", 3600, 1, 604_800),
+            t.integer("cortex.association_interval_seconds", 300, 1, 604_800),
+            t.integer("cortex.failure_limit", 3, 1, 100),
+            t.integer("cortex.pause_seconds", 1800, 1, 604_800)),
         new DeliveryConfig(
             t.integer("delivery.max_attempts", 3, 1, 20),
             t.integer("delivery.initial_backoff_ms", 1000, 1, 600_000),
@@ -151,6 +178,24 @@ public final class ConfigLoader {
             t.string("cluster.host", "127.0.0.1"),
             t.integer("cluster.port", 5701, 1, 65535),
             t.strings("cluster.members")));
+  }
+
+  private static CompactionSettings compaction(ConfigTree t) {
+    CompactionSettings c = new CompactionSettings(
+        t.integer("compaction.context_window", 128_000, 1000, 10_000_000),
+        t.decimal("compaction.background_threshold", 0.80, 0.01, 1.0),
+        t.decimal("compaction.background_fraction", 0.30, 0.01, 0.99),
+        t.decimal("compaction.aggressive_threshold", 0.85, 0.01, 1.0),
+        t.decimal("compaction.aggressive_fraction", 0.50, 0.01, 0.99),
+        t.decimal("compaction.emergency_threshold", 0.95, 0.01, 1.0),
+        t.decimal("compaction.emergency_fraction", 0.50, 0.01, 0.99),
+        t.decimal("compaction.fork_reserve", 0.15, 0.0, 0.9),
+        t.integer("compaction.fork_keep_last", 4, 0, 1000));
+    if (!(c.backgroundThreshold() <= c.aggressiveThreshold() && c.aggressiveThreshold() <= c.emergencyThreshold())) {
+      throw ConfigTree.bad("compaction.background_threshold", t.find("compaction"),
+          "thresholds must rise: background <= aggressive <= emergency");
+    }
+    return c;
   }
 
   private Map<String, ProviderConfig> providers(ConfigTree t) {

@@ -94,6 +94,22 @@ final class ConfigTree {
     }
   }
 
+  double decimal(String path, double fallback, double min, double max) {
+    String text = string(path, null);
+    if (text == null) {
+      return fallback;
+    }
+    try {
+      double value = Double.parseDouble(text);
+      if (!(value >= min && value <= max)) {
+        throw fail(path, find(path), "must be between " + min + " and " + max + ", got " + text);
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw fail(path, find(path), "must be a number, got \"" + text + "\"");
+    }
+  }
+
   boolean bool(String path, boolean fallback) {
     String text = string(path, null);
     if (text == null) {

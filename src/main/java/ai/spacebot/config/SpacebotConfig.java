@@ -12,6 +12,10 @@ public record SpacebotConfig(
     LlmConfig llm,
     List<AgentConfig> agents,
     ChannelSettings channel,
+    BranchSettings branch,
+    WorkerSettings worker,
+    CompactionSettings compaction,
+    CortexSettings cortex,
     DeliveryConfig delivery,
     EventsConfig events,
     ClusterConfig cluster) {
@@ -24,8 +28,13 @@ public record SpacebotConfig(
     return dataDir.resolve("agents").resolve(agentId);
   }
 
+  /** Where an agent's workers read and write files and run commands. */
+  public Path workspace(String agentId) {
+    return agentDir(agentId).resolve("workspace");
+  }
+
   public SpacebotConfig withCluster(boolean enabled) {
-    return new SpacebotConfig(dataDir, api, store, llm, agents, channel, delivery, events,
+    return new SpacebotConfig(dataDir, api, store, llm, agents, channel, branch, worker, compaction, cortex, delivery, events,
         new ClusterConfig(enabled, cluster.name(), cluster.host(), cluster.port(), cluster.members()));
   }
 }
