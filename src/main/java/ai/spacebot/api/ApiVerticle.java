@@ -58,6 +58,9 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/api/portal/history").handler(this::history);
     router.get("/api/events").handler(this::events);
     router.get("/api/status").handler(this::status);
+    router.get("/api/channels").handler(this::channels);
+    router.get("/api/workers").handler(this::workers);
+    router.post("/api/channels/cancel-process").handler(this::cancelProcess);
     router.post("/api/agents/memories").handler(this::saveMemory);
     router.get("/api/agents/memories").handler(this::listMemories);
     router.post("/api/agents/memories/import").handler(this::importMemories);
@@ -172,12 +175,73 @@ public final class ApiVerticle extends VerticleBase {
         .put("agents", agents)
         .put("event_clients", events.clientCount())
         .put("accepting", intake.isOpen());
-    vertx.eventBus().<JsonObject>request(Addresses.CHANNEL_STATUS, new JsonObject(), new DeliveryOptions().setSendTimeout(2000))
-        .onComplete(ar -> {
-          JsonObject channels = ar.succeeded() ? ar.result().body() : new JsonObject();
-          json(ctx, 200, status.put("channels", channels.getInteger("channels")).put("busy_channels", channels.getInteger("busy"))
-              .put("workers", 0).put("branches", 0));
-        });
+    DeliveryOptions quick = new DeliveryOptions().setSendTimeout(2000);
+    Future<JsonObject> channels = vertx.eventBus().<JsonObject>request(Addresses.CHANNEL_STATUS, new JsonObject(), quick)
+        .map(m -> m.body());
+    Future<JsonArray> processes = vertx.eventBus().<JsonObject>request(Addresses.CORTEX_PROCESSES, new JsonObject(), quick)
+        .map(m -> m.body().getJsonArray("processes", new JsonArray()));
+    Future.join(channels, processes).onComplete(ar -> {
+      JsonObject c = channels.succeeded() ? channels.result() : new JsonObject();
+      JsonArray p = processes.succeeded() ? processes.result() : new JsonArray();
+      long workers = p.stream().map(JsonObject.class::cast).filter(x -> "worker".equals(x.getString("kind"))).count();
+      json(ctx, 200, status.put("channels", c.getInteger("channels")).put("busy_channels", c.getInteger("busy"))
+          .put("workers", workers).put("branches", p.size() - workers).put("processes", p));
+    });
+  }
+
+  /** Conversations from the transcript, each with the branches and workers the cortex sees running for it. */
+  private void channels(RoutingContext ctx) {
+    String agentId = ctx.request().getParam("agent_id");
+    if (agentId != null) {
+      agent(agentId, "agent_id");
+    }
+    JsonObject ask = agentId == null ? new JsonObject() : new JsonObject().put("agent_id", agentId);
+    var bus = vertx.eventBus();
+    Future<JsonArray> listed = bus.<JsonObject>request(Addresses.CHANNEL_LIST, ask, ASK)
+        .map(m -> m.body().getJsonArray("channels"));
+    Future<JsonArray> running = processTable(ask);
+    Future.join(listed, running).onComplete(ar -> {
+      if (listed.failed()) {
+        ApiError.send(ctx, 503, null, "the channel service is not running on any node");
+        return;
+      }
+      JsonArray processes = running.succeeded() ? running.result() : new JsonArray();
+      JsonArray out = new JsonArray();
+      for (int i = 0; i < listed.result().size(); i++) {
+        JsonObject c = listed.result().getJsonObject(i).copy();
+        String id = c.getString("channel_id");
+        JsonArray mine = new JsonArray(processes.stream().map(JsonObject.class::cast)
+            .filter(p -> id.equals(p.getString("channel_id"))).toList());
+        out.add(c.put("processes", mine));
+      }
+      json(ctx, 200, new JsonObject().put("channels", out).put("processes_known", running.succeeded()));
+    });
+  }
+
+  private void workers(RoutingContext ctx) {
+    String agentId = agent(PortalRequests.queryParam(ctx, "agent_id"), "agent_id").id();
+    processTable(new JsonObject().put("agent_id", agentId)).onComplete(ar -> {
+      if (ar.failed()) {
+        ApiError.send(ctx, 503, null, "the cortex is not running on any node");
+        return;
+      }
+      JsonArray workers = new JsonArray(ar.result().stream().map(JsonObject.class::cast)
+          .filter(p -> "worker".equals(p.getString("kind"))).toList());
+      json(ctx, 200, new JsonObject().put("workers", workers));
+    });
+  }
+
+  private void cancelProcess(RoutingContext ctx) {
+    JsonObject body = PortalRequests.jsonBody(ctx);
+    String channelId = PortalRequests.requiredString(body, "channel_id", 512);
+    String processId = PortalRequests.requiredString(body, "process_id", 128);
+    forward(ctx, Addresses.CORTEX_CANCEL, new JsonObject().put("channel_id", channelId).put("process_id", processId)
+        .put("reason", "cancelled through the API"));
+  }
+
+  private Future<JsonArray> processTable(JsonObject ask) {
+    return vertx.eventBus().<JsonObject>request(Addresses.CORTEX_PROCESSES, ask, ASK)
+        .map(m -> m.body().getJsonArray("processes", new JsonArray()));
   }
 
   private void saveMemory(RoutingContext ctx) {

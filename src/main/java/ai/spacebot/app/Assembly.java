@@ -2,6 +2,8 @@ package ai.spacebot.app;
 
 import ai.spacebot.api.ApiVerticle;
 import ai.spacebot.api.Intake;
+import ai.spacebot.branch.BranchVerticle;
+import ai.spacebot.worker.WorkerVerticle;
 import ai.spacebot.channel.ChannelVerticle;
 import ai.spacebot.channel.IdentityStore;
 import ai.spacebot.config.SpacebotConfig;
@@ -70,6 +72,12 @@ final class Assembly {
     }
     if (d.className().equals(MemoryVerticle.class.getName())) {
       return () -> new MemoryVerticle(memories);
+    }
+    if (d.className().equals(BranchVerticle.class.getName())) {
+      return () -> new BranchVerticle(config, models);
+    }
+    if (d.className().equals(WorkerVerticle.class.getName())) {
+      return () -> new WorkerVerticle(config, models);
     }
     if (d.className().equals(PortalAdapterVerticle.class.getName())) {
       return PortalAdapterVerticle::new;

@@ -14,6 +14,8 @@ public final class Addresses {
   public static final String MEMORY_SEARCH = "spacebot.memory.search";
   public static final String MEMORY_FORGET = "spacebot.memory.forget";
   public static final String MEMORY_GRAPH = "spacebot.memory.graph";
+  /** Request {agent_id, survivor_id, absorbed_ids:[...]}; reply {memory} (the survivor). */
+  public static final String MEMORY_CONSOLIDATE = "spacebot.memory.consolidate";
   public static final String MEMORY_IMPORT = "spacebot.memory.import";
   /** Request {agent_id, progress_address}; {done, total} updates are sent to progress_address. */
   public static final String MEMORY_REINDEX = "spacebot.memory.reindex";

@@ -3,7 +3,12 @@ package ai.spacebot.channel;
 import ai.spacebot.bus.AgentEvent;
 import ai.spacebot.bus.InboundMessage;
 import ai.spacebot.bus.OutboundMessage;
+import ai.spacebot.bus.ProcessKind;
+import ai.spacebot.bus.ProcessReport;
+import ai.spacebot.compactor.HistoryCut;
 import ai.spacebot.config.AgentConfig;
+import ai.spacebot.config.ChannelSettings;
+import ai.spacebot.llm.ContextOverflow;
 import ai.spacebot.llm.PartialJsonString;
 import ai.spacebot.llm.ToolLoop;
 import ai.spacebot.store.PendingDelivery;
@@ -18,67 +23,109 @@ import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.response.PartialToolCall;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One conversation: its history and its turns. All state is touched only on the owning verticle's
- * event loop; model calls stream on other threads and report back through the context, so a channel
- * never blocks and keeps accepting messages while it thinks. Messages that arrive during a turn are
- * answered together in the next turn.
+ * event loop; model calls stream on other threads and report back through the context, and branches
+ * and workers run as other processes, so a channel never blocks and keeps accepting messages while it
+ * thinks or works. Messages that arrive during a turn are answered together in the next turn; in group
+ * conversations a short window gathers a burst of messages into one turn. Branch and worker results
+ * re-trigger the channel (debounced, and at most a few times per user message).
  */
 final class Channel {
   private static final Logger log = LoggerFactory.getLogger(Channel.class);
+  /** A history longer than this many times the reload limit is trimmed even without a compactor. */
+  private static final int HARD_CAP_FACTOR = 10;
 
   private final String conversationId;
   private final String platform;
   private final AgentConfig agent;
   private final ChannelServices services;
+  private final ChannelSettings settings;
   private final Context context;
-  private final java.util.function.IntConsumer onBusyChange;
+  private final IntConsumer onBusyChange;
+  private final ChannelProcesses processes;
+  private final ChannelCompaction compaction;
   private boolean reportedBusy;
-  private final Deque<ChatMessage> history = new ArrayDeque<>();
+  private List<ChatMessage> history = new ArrayList<>();
   private final List<InboundMessage> pending = new ArrayList<>();
+  private final Set<String> senders = new HashSet<>();
   private boolean loaded;
   private AgentIdentity promptIdentity;
   private long promptMinute;
+  private String promptStatus;
   private String prompt;
   private boolean running;
   private long lastActivity = System.currentTimeMillis();
+  /** Coalescing: the open window's timer, or -1. */
+  private long windowTimer = -1;
+  /** Re-trigger: results waiting for their turn, the debounce timer, and turns used since the last user message. */
+  private final List<ProcessReport.Result> results = new ArrayList<>();
+  private long retriggerTimer = -1;
+  private boolean retriggerDue;
+  private int retriggersSinceUser;
 
   /** @param onBusyChange told +1 / -1 on the owning event loop when {@link #busy()} flips */
   Channel(String conversationId, String platform, AgentConfig agent, ChannelServices services, Context context,
-      java.util.function.IntConsumer onBusyChange) {
+      String inbox, IntConsumer onBusyChange) {
     this.onBusyChange = onBusyChange;
     this.conversationId = conversationId;
     this.platform = platform;
     this.agent = agent;
     this.services = services;
+    this.settings = services.config().channel();
     this.context = context;
+    this.processes = new ChannelProcesses(agent.id(), conversationId, services.config(), context.owner().eventBus(), inbox);
+    this.compaction = new ChannelCompaction(agent.id(), conversationId, services.config().compaction(),
+        context.owner().eventBus(), services.events(), new ChannelCompaction.History() {
+          public List<ChatMessage> messages() {
+            return history;
+          }
+
+          public void replace(List<ChatMessage> messages) {
+            history = messages;
+          }
+
+          public long overheadTokens() {
+            return prompt == null ? 0 : prompt.length() / 4;
+          }
+        });
   }
 
   /** Loads the transcript, then runs whatever arrived meanwhile. */
   Future<Void> open() {
-    return services.transcript().history(conversationId, services.config().channel().historyLimit())
+    return services.transcript().history(conversationId, settings.historyLimit())
         .onSuccess(messages -> {
+          List<ChatMessage> loadedHistory = new ArrayList<>();
           for (TranscriptMessage m : messages) {
             // Unanswered inbound messages are queued for a turn; they join history when it runs.
             if (m.direction().equals(TranscriptMessage.INBOUND) && !m.status().equals("received")) {
-              remember(userMessage(m.senderName(), m.text()));
+              loadedHistory.add(userMessage(m.senderName(), m.text()));
+              senders.add(senderKey(platform, m.senderId(), m.senderName()));
             } else if (m.direction().equals(TranscriptMessage.OUTBOUND)) {
-              remember(AiMessage.from(m.text()));
+              loadedHistory.add(AiMessage.from(m.text()));
+            } else if (m.direction().equals(TranscriptMessage.SYSTEM) && isProcessKind(m.senderName())) {
+              loadedHistory.add(UserMessage.from(m.text()));
             }
           }
+          // Whatever arrived before the load finished was appended already; it is newer.
+          loadedHistory.addAll(history);
+          history = loadedHistory;
         })
         .onComplete(ar -> {
           if (ar.failed()) {
@@ -92,15 +139,56 @@ final class Channel {
 
   void enqueue(InboundMessage message) {
     lastActivity = System.currentTimeMillis();
-    if (pending.stream().noneMatch(p -> p.id().equals(message.id()))) {
-      pending.add(message);
+    if (pending.stream().anyMatch(p -> p.id().equals(message.id()))) {
+      return;
+    }
+    boolean first = pending.isEmpty();
+    pending.add(message);
+    senders.add(senderKey(message.platform(), message.senderId(), message.senderName()));
+    if (!coalescable(message)) {
+      closeWindow();
+    } else if (first && !running && windowTimer < 0 && settings.coalesceWindowMs() > 0) {
+      int wait = Math.min(settings.coalesceWindowMs(), settings.coalesceMaxWaitMs());
+      windowTimer = context.owner().setTimer(wait, id -> {
+        windowTimer = -1;
+        maybeRun();
+      });
     }
     maybeRun();
     reportBusy();
   }
 
+  /** A branch or worker reported to this channel (on the owning event loop). */
+  void onReport(ProcessReport report, Message<JsonObject> msg) {
+    lastActivity = System.currentTimeMillis();
+    if (report instanceof ProcessReport.Result r) {
+      processes.onResult(r);
+      results.add(r);
+      // Debounce: results close together share one turn.
+      if (retriggerTimer >= 0) {
+        context.owner().cancelTimer(retriggerTimer);
+      }
+      retriggerTimer = context.owner().setTimer(Math.max(1, settings.retriggerDebounceMs()), id -> {
+        retriggerTimer = -1;
+        retriggerDue = true;
+        maybeRun();
+      });
+      reportBusy();
+    } else if (report instanceof ProcessReport.Status s) {
+      processes.onStatus(s);
+    } else if (report instanceof ProcessReport.SpawnWorker w) {
+      processes.worker(w.task(), w.interactive(), fork(List.of()), agent.routing().worker())
+          .onSuccess(id -> msg.reply(new JsonObject().put("worker_id", id)))
+          .onFailure(err -> msg.fail(409, err.getMessage()));
+    }
+  }
+
   boolean busy() {
-    return running || !pending.isEmpty();
+    return running || !pending.isEmpty() || processes.any() || !results.isEmpty();
+  }
+
+  List<ChannelProcesses.Running> processes() {
+    return processes.all();
   }
 
   private void reportBusy() {
@@ -115,64 +203,183 @@ final class Channel {
     return lastActivity;
   }
 
+  /** DMs, /commands and system messages are answered at once; group chatter waits for the window. */
+  private boolean coalescable(InboundMessage m) {
+    if (m.text().startsWith("/") || "system".equals(m.senderId()) || m.platform().equals("cron")) {
+      return false;
+    }
+    Object direct = m.metadata().getValue("direct");
+    if (direct instanceof Boolean b) {
+      return !b;
+    }
+    if (conversationId.contains(":dm:")) {
+      return false;
+    }
+    // The portal is a DM unless several people share one session.
+    return !m.platform().equals("portal") || senders.size() > 1;
+  }
+
+  private void closeWindow() {
+    if (windowTimer >= 0) {
+      context.owner().cancelTimer(windowTimer);
+      windowTimer = -1;
+    }
+  }
+
   private void maybeRun() {
-    if (!loaded || running || pending.isEmpty()) {
+    if (!loaded || running) {
       return;
     }
+    if (!pending.isEmpty()) {
+      if (windowTimer < 0) {
+        runUserTurn();
+      }
+      return;
+    }
+    if (retriggerDue) {
+      retriggerDue = false;
+      if (results.isEmpty()) {
+        return;
+      }
+      if (retriggersSinceUser < settings.maxRetriggers()) {
+        retriggersSinceUser++;
+        runRetrigger();
+      } else {
+        // Past the cap the results only go into history; the next user message sees them.
+        List<ProcessReport.Result> capped = new ArrayList<>(results);
+        results.clear();
+        for (ProcessReport.Result r : capped) {
+          String text = "[Background " + r.kind().wire() + " " + r.processId() + " completed]: " + r.text();
+          persistResult(r, text);
+          remember(UserMessage.from(text));
+        }
+        reportBusy();
+      }
+    }
+  }
+
+  private void runUserTurn() {
     List<InboundMessage> batch = new ArrayList<>(pending);
     pending.clear();
+    retriggersSinceUser = 0;
+    List<ChatMessage> incoming = new ArrayList<>(takeResults());
+    if (batch.size() > 1) {
+      long span = batch.get(batch.size() - 1).timestamp() - batch.get(0).timestamp();
+      long people = batch.stream().map(m -> senderKey(m.platform(), m.senderId(), m.senderName())).distinct().count();
+      incoming.add(UserMessage.from("[" + batch.size() + " messages arrived in " + String.format("%.1f", span / 1000.0)
+          + " s from " + people + (people == 1 ? " person" : " people")
+          + "; answer them together in one reply, or skip if none needs you]"));
+    }
+    batch.forEach(m -> incoming.add(userMessage(m.senderName(), m.text())));
+    List<String> ids = batch.stream().map(InboundMessage::id).toList();
+    start(runTurn(incoming, ids, "reply:" + ids.get(0), settings.maxTurns()));
+  }
+
+  private void runRetrigger() {
+    List<ChatMessage> incoming = takeResults();
+    start(runTurn(incoming, List.of(), "retrigger:" + UUID.randomUUID(), Math.min(3, settings.maxTurns())));
+  }
+
+  /** The waiting results as history messages (and in the transcript); the debounce is over. */
+  private List<ChatMessage> takeResults() {
+    if (retriggerTimer >= 0) {
+      context.owner().cancelTimer(retriggerTimer);
+      retriggerTimer = -1;
+    }
+    retriggerDue = false;
+    List<ChatMessage> out = new ArrayList<>();
+    for (ProcessReport.Result r : results) {
+      String text = r.kind() == ProcessKind.BRANCH
+          ? "[Branch " + r.processId() + " concluded (" + r.outcome().label() + ")]: " + r.text()
+          : "[Worker " + r.processId() + " " + (r.waitingForInput() ? "answered and waits for input via route" : "completed")
+              + " (" + r.outcome().label() + ")]: " + r.text();
+      persistResult(r, text);
+      out.add(UserMessage.from(text));
+    }
+    results.clear();
+    return out;
+  }
+
+  private void persistResult(ProcessReport.Result r, String text) {
+    services.transcript().appendProcessResult(conversationId, agent.id(), platform, UUID.randomUUID().toString(),
+        r.processId(), r.kind().wire(), text).onFailure(err ->
+        log.warn("[{}] Could not store the result of {}: {}", conversationId, r.processId(), err.getMessage()));
+  }
+
+  private void start(Future<Void> turn) {
     running = true;
     reportBusy();
-    runTurn(batch).onComplete(ar -> {
+    turn.onComplete(ar -> {
       if (ar.failed()) {
         log.error("[{}] Turn failed unexpectedly", conversationId, ar.cause());
       }
       running = false;
       lastActivity = System.currentTimeMillis();
+      compaction.afterTurn();
       maybeRun();
       reportBusy();
     });
   }
 
-  private Future<Void> runTurn(List<InboundMessage> batch) {
-    List<String> ids = batch.stream().map(InboundMessage::id).toList();
-    List<ChatMessage> incoming = batch.stream().<ChatMessage>map(m -> userMessage(m.senderName(), m.text())).toList();
+  /**
+   * One turn: the model sees history plus {@code incoming} (user messages, or results for a re-trigger).
+   * {@code ids} are the inbound messages it answers (none for a re-trigger); {@code replyKey} keeps its
+   * reply from being queued twice.
+   */
+  private Future<Void> runTurn(List<ChatMessage> incoming, List<String> ids, String replyKey, int maxTurns) {
     typing(true);
     Optional<StreamingChatModel> model = services.models().streaming(agent.routing().channel());
     if (model.isEmpty()) {
       return fail(ids, incoming, TurnErrors.NO_MODEL);
     }
+    return attempt(model.get(), incoming, maxTurns, true).transform(ar -> {
+      if (ar.failed()) {
+        log.warn("[{}] Model call failed: {}", conversationId, ar.cause().toString());
+        return fail(ids, incoming, TurnErrors.describe(ar.cause()));
+      }
+      Attempt done = ar.result();
+      ToolLoop.Result result = done.result;
+      TurnState state = done.state;
+      String text = state.reply != null ? state.reply
+          : !state.skipped && !result.text().isBlank() ? result.text().strip() : null;
+      return complete(ids, replyKey, incoming, result.messages(), text, state);
+    });
+  }
+
+  private record Attempt(ToolLoop.Result result, TurnState state) {}
+
+  /** Runs the tool loop; a provider's context-overflow refusal cuts history at once and retries once. */
+  private Future<Attempt> attempt(StreamingChatModel model, List<ChatMessage> incoming, int maxTurns, boolean mayRetry) {
     TurnState state = new TurnState();
     List<ChatMessage> prompt = new ArrayList<>(history.size() + incoming.size() + 1);
     prompt.add(SystemMessage.from(systemPrompt()));
     prompt.addAll(history);
     prompt.addAll(incoming);
-    ToolLoop loop = new ToolLoop(context, model.get(), ChannelTools.forTurn(state),
-        services.config().channel().maxTurns(), services.models().timeout(), new Streamer());
-    return loop.run(prompt)
-        .transform(ar -> {
-          if (ar.failed()) {
-            log.warn("[{}] Model call failed: {}", conversationId, ar.cause().toString());
-            return fail(ids, incoming, TurnErrors.describe(ar.cause()));
-          }
-          ToolLoop.Result result = ar.result();
-          String text = state.reply != null ? state.reply
-              : !state.skipped && !result.text().isBlank() ? result.text().strip() : null;
-          return complete(batch, ids, incoming, text, state);
-        });
+    ToolLoop loop = new ToolLoop(context, model, ChannelTools.forTurn(state, new TurnActions(incoming)), maxTurns,
+        services.models().timeout(), new Streamer());
+    return loop.run(prompt).map(r -> new Attempt(r, state)).recover(err -> {
+      if (mayRetry && ContextOverflow.is(err) && !history.isEmpty()) {
+        log.warn("[{}] The model's context overflowed; dropping the oldest history and retrying once", conversationId);
+        compaction.emergency(services.config().compaction().emergencyFraction(), 1.0);
+        return attempt(model, incoming, maxTurns, false);
+      }
+      return Future.failedFuture(err);
+    });
   }
 
-  private Future<Void> complete(List<InboundMessage> batch, List<String> ids, List<ChatMessage> incoming, String text,
-      TurnState state) {
-    String lastInbound = ids.get(ids.size() - 1);
+  private Future<Void> complete(List<String> ids, String replyKey, List<ChatMessage> incoming, List<ChatMessage> turnMessages,
+      String text, TurnState state) {
+    String lastInbound = ids.isEmpty() ? null : ids.get(ids.size() - 1);
     OutboundMessage reply = text == null ? null : new OutboundMessage(UUID.randomUUID().toString(), OutboundMessage.MESSAGE,
-        agent.id(), platform, conversationId, text, lastInbound, "reply:" + ids.get(0));
+        agent.id(), platform, conversationId, text, lastInbound, replyKey);
     Future<Void> reactions = Future.succeededFuture();
-    for (String emoji : state.reactions) {
-      OutboundMessage reaction = new OutboundMessage(UUID.randomUUID().toString(), OutboundMessage.REACTION, agent.id(),
-          platform, conversationId, emoji, lastInbound, "react:" + lastInbound + ":" + emoji);
-      reactions = reactions.compose(v -> services.transcript().enqueue(reaction))
-          .onSuccess(v -> services.outbox().deliver(new PendingDelivery(reaction.id(), reaction, 0)));
+    if (lastInbound != null) {
+      for (String emoji : state.reactions) {
+        OutboundMessage reaction = new OutboundMessage(UUID.randomUUID().toString(), OutboundMessage.REACTION, agent.id(),
+            platform, conversationId, emoji, lastInbound, "react:" + lastInbound + ":" + emoji);
+        reactions = reactions.compose(v -> services.transcript().enqueue(reaction))
+            .onSuccess(v -> services.outbox().deliver(new PendingDelivery(reaction.id(), reaction, 0)));
+      }
     }
     // The turn ends when its reply is delivered (or given up on), so replies leave in order and
     // typing stops only after the answer is out.
@@ -180,9 +387,7 @@ final class Channel {
         .compose(v -> services.transcript().completeTurn(ids, reply))
         .compose(recorded -> {
           incoming.forEach(this::remember);
-          if (reply != null) {
-            remember(AiMessage.from(reply.text()));
-          }
+          turnMessages.forEach(this::remember);
           if (!recorded) {
             log.info("[{}] Turn for {} was already answered; not sending again", conversationId, ids);
           } else if (reply != null) {
@@ -208,19 +413,30 @@ final class Channel {
   }
 
   private void remember(ChatMessage message) {
-    history.addLast(message);
-    while (history.size() > services.config().channel().historyLimit()) {
-      history.removeFirst();
+    history.add(message);
+    int cap = Math.max(50, settings.historyLimit() * HARD_CAP_FACTOR);
+    if (history.size() > cap) {
+      // The compactor normally keeps history far below this; dropping keeps tool calls with their results.
+      history = new ArrayList<>(HistoryCut.emergencyDrop(history, 0.5));
     }
   }
 
-  /** Rendered at most once a minute (the clock it shows has minute precision) or when identity files change. */
+  /** What a branch or worker forks: history plus this turn's new messages, cut to fit the window. */
+  private List<ChatMessage> fork(List<ChatMessage> incoming) {
+    List<ChatMessage> all = new ArrayList<>(history);
+    all.addAll(incoming);
+    return HistoryCut.forkToFit(all, services.config().compaction());
+  }
+
+  /** Re-rendered when the minute, the identity files or the status block change. */
   private String systemPrompt() {
     AgentIdentity identity = services.identities().get(agent.id());
     long minute = System.currentTimeMillis() / 60_000;
-    if (identity != promptIdentity || minute != promptMinute) {
+    String status = processes.statusBlock();
+    if (identity != promptIdentity || minute != promptMinute || !status.equals(promptStatus)) {
       promptIdentity = identity;
       promptMinute = minute;
+      promptStatus = status;
       prompt = Prompts.render(services.promptTemplate(), Map.of(
           "agent_name", agent.name(),
           "soul", identity.soul(),
@@ -228,13 +444,47 @@ final class Channel {
           "role", identity.role(),
           "time", ZonedDateTime.now().format(DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm z")),
           "platform", platform,
-          "status", "No workers or branches are running."));
+          "status", status));
     }
     return prompt;
   }
 
+  /** The portal gives every sender of a session the same id; there the name tells people apart. */
+  private static String senderKey(String platform, String senderId, String senderName) {
+    return "portal".equals(platform) ? "name:" + senderName : String.valueOf(senderId);
+  }
+
+  private static boolean isProcessKind(String s) {
+    return ProcessKind.BRANCH.wire().equals(s) || ProcessKind.WORKER.wire().equals(s);
+  }
+
   private static UserMessage userMessage(String sender, String text) {
     return UserMessage.from("[" + (sender == null ? "someone" : sender) + "] " + text);
+  }
+
+  /** The process tools of one turn; a fork includes the turn's new messages. */
+  private final class TurnActions implements ChannelTools.Actions {
+    private final List<ChatMessage> incoming;
+
+    TurnActions(List<ChatMessage> incoming) {
+      this.incoming = incoming;
+    }
+
+    public Future<String> branch(String description) {
+      return processes.branch(description, fork(incoming), agent.routing().branch());
+    }
+
+    public Future<String> spawnWorker(String task, boolean interactive) {
+      return processes.worker(task, interactive, fork(incoming), agent.routing().worker());
+    }
+
+    public Future<Void> route(String workerId, String message) {
+      return processes.route(workerId, message);
+    }
+
+    public Future<Void> cancel(String processId) {
+      return processes.cancel(processId, "cancelled by the conversation");
+    }
   }
 
   /** Streams text to the event stream as it arrives, including the content of a streaming reply call. */

@@ -11,12 +11,107 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
-/** The channel's tools for one turn: {@code reply}, {@code skip}, {@code react}. */
+/**
+ * The channel's tools for one turn: {@code reply}, {@code skip}, {@code react}, and the ones that start
+ * and steer background processes: {@code branch}, {@code spawn_worker}, {@code route}, {@code cancel}.
+ */
 final class ChannelTools {
   private ChannelTools() {}
 
-  static List<Tool> forTurn(TurnState state) {
-    return List.of(new Reply(state), new Skip(state), new React(state));
+  /** What the process tools ask of the channel; each answers at once, the work runs elsewhere. */
+  interface Actions {
+    Future<String> branch(String description);
+
+    Future<String> spawnWorker(String task, boolean interactive);
+
+    Future<Void> route(String workerId, String message);
+
+    Future<Void> cancel(String processId);
+  }
+
+  static List<Tool> forTurn(TurnState state, Actions actions) {
+    return List.of(new Reply(state), new Skip(state), new React(state), new Branch(actions), new SpawnWorker(actions),
+        new Route(actions), new Cancel(actions));
+  }
+
+  private static Future<ToolOutput> refusalAsResult(Throwable err) {
+    return Future.succeededFuture(ToolOutput.error(err instanceof ChannelProcesses.Refused ? err.getMessage()
+        : "Error: " + err.getMessage()));
+  }
+
+  private record Branch(Actions actions) implements Tool {
+    private static final ToolSpecification SPEC = ai.spacebot.tools.ToolSpecs.of("branch",
+        "Think something through in the background on a copy of this conversation: recall or save memories "
+            + "(\"remember that …\"), search the conversation's history, plan. Returns at once; the conclusion "
+            + "arrives as a message and you answer then. Does not end your turn.",
+        p -> p.addStringProperty("description", "What the branch should think about or do, self-contained.")
+            .required("description"));
+
+    public ToolSpecification specification() {
+      return SPEC;
+    }
+
+    public Future<ToolOutput> execute(JsonObject args) {
+      return actions.branch(requiredString(args, "description"))
+          .map(id -> ToolOutput.ok("Branch " + id + " started; its conclusion will arrive as a message."))
+          .recover(ChannelTools::refusalAsResult);
+    }
+  }
+
+  private record SpawnWorker(Actions actions) implements Tool {
+    private static final ToolSpecification SPEC = ai.spacebot.tools.ToolSpecs.of("spawn_worker",
+        "Start a background worker for a task that needs shell commands or files (it has a workspace). "
+            + "Returns at once with its id; the result arrives as a message. Does not end your turn.",
+        p -> p.addStringProperty("task", "What the worker should do, self-contained: it sees the task and this conversation.")
+            .addBooleanProperty("interactive", "true if the worker should wait for follow-ups (sent with route) after answering.")
+            .required("task"));
+
+    public ToolSpecification specification() {
+      return SPEC;
+    }
+
+    public Future<ToolOutput> execute(JsonObject args) {
+      Object interactive = args.getValue("interactive");
+      if (interactive != null && !(interactive instanceof Boolean)) {
+        return Future.succeededFuture(ToolOutput.error("Error: \"interactive\" must be true or false"));
+      }
+      return actions.spawnWorker(requiredString(args, "task"), Boolean.TRUE.equals(interactive))
+          .map(id -> ToolOutput.ok("Worker " + id + " started; its result will arrive as a message."))
+          .recover(ChannelTools::refusalAsResult);
+    }
+  }
+
+  private record Route(Actions actions) implements Tool {
+    private static final ToolSpecification SPEC = ai.spacebot.tools.ToolSpecs.of("route",
+        "Send a follow-up message to an interactive worker that is waiting for input.",
+        p -> p.addStringProperty("worker_id", "The worker's id, e.g. w-1a2b3c4d.")
+            .addStringProperty("message", "What to tell it.").required("worker_id", "message"));
+
+    public ToolSpecification specification() {
+      return SPEC;
+    }
+
+    public Future<ToolOutput> execute(JsonObject args) {
+      String id = requiredString(args, "worker_id");
+      return actions.route(id, requiredString(args, "message"))
+          .map(v -> ToolOutput.ok("Sent to " + id + "."))
+          .recover(ChannelTools::refusalAsResult);
+    }
+  }
+
+  private record Cancel(Actions actions) implements Tool {
+    private static final ToolSpecification SPEC = ai.spacebot.tools.ToolSpecs.of("cancel",
+        "Stop a running branch or worker of this conversation (its commands too).",
+        p -> p.addStringProperty("process_id", "The branch or worker id.").required("process_id"));
+
+    public ToolSpecification specification() {
+      return SPEC;
+    }
+
+    public Future<ToolOutput> execute(JsonObject args) {
+      String id = requiredString(args, "process_id");
+      return actions.cancel(id).map(v -> ToolOutput.ok("Cancelled " + id + ".")).recover(ChannelTools::refusalAsResult);
+    }
   }
 
   private record Reply(TurnState state) implements Tool {

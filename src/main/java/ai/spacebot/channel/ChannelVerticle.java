@@ -4,6 +4,7 @@ import ai.spacebot.bus.Addresses;
 import ai.spacebot.bus.AgentEvent;
 import ai.spacebot.bus.EventPublisher;
 import ai.spacebot.bus.InboundMessage;
+import ai.spacebot.bus.ProcessReport;
 import ai.spacebot.config.AgentConfig;
 import ai.spacebot.config.SpacebotConfig;
 import ai.spacebot.llm.ModelCatalog;
@@ -46,6 +47,7 @@ public final class ChannelVerticle extends VerticleBase {
   private ChannelServices services;
   private int shards;
   private int busyChannels;
+  private String inbox;
 
   public ChannelVerticle(SpacebotConfig config, TranscriptRepository transcript, ModelCatalog models,
       IdentityStore identities, int shard) {
@@ -68,6 +70,10 @@ public final class ChannelVerticle extends VerticleBase {
     registered.add(bus.<JsonObject>localConsumer(Addresses.channelShard(shard), m -> route(InboundMessage.fromJson(m.body()))).completion());
     registered.add(bus.<JsonObject>consumer(Addresses.HISTORY, this::history).completion());
     registered.add(bus.<JsonObject>consumer(Addresses.CHANNEL_STATUS, m -> m.reply(stats())).completion());
+    registered.add(bus.<JsonObject>consumer(Addresses.TRANSCRIPT_SEARCH, this::search).completion());
+    registered.add(bus.<JsonObject>consumer(Addresses.CHANNEL_LIST, this::list).completion());
+    inbox = Addresses.channelInbox(context.deploymentID() + "." + shard);
+    registered.add(bus.<JsonObject>consumer(inbox, this::report).completion());
     vertx.setPeriodic(60_000, id -> evictIdle());
     publishStats();
     return Future.all(registered).compose(v -> resume());
@@ -104,7 +110,7 @@ public final class ChannelVerticle extends VerticleBase {
     Channel channel = channels.get(in.conversationId());
     if (channel == null) {
       AgentConfig agent = config.agent(in.agentId()).orElseThrow();
-      channel = new Channel(in.conversationId(), in.platform(), agent, services, context, delta -> {
+      channel = new Channel(in.conversationId(), in.platform(), agent, services, context, inbox, delta -> {
         busyChannels += delta;
         publishStats();
       });
@@ -127,6 +133,53 @@ public final class ChannelVerticle extends VerticleBase {
         msg.reply(new JsonObject().put("messages", new JsonArray(ar.result().stream().map(TranscriptMessage::toJson).toList())));
       }
     });
+  }
+
+  /** A branch's or worker's report for one of this shard's channels. */
+  private void report(Message<JsonObject> msg) {
+    ProcessReport report;
+    try {
+      report = ProcessReport.fromJson(msg.body());
+    } catch (RuntimeException e) {
+      msg.fail(400, "malformed process report");
+      return;
+    }
+    Channel channel = channels.get(report.channelId());
+    if (channel == null) {
+      // Evicted or never opened here (a restart): the result still belongs in the transcript.
+      log.warn("[{}] Report from {} for a channel not open on this shard", report.channelId(), report.processId());
+      msg.fail(404, "channel " + report.channelId() + " is not open");
+      return;
+    }
+    channel.onReport(report, msg);
+  }
+
+  private void search(Message<JsonObject> msg) {
+    String conversation = msg.body().getString("conversation_id");
+    if (conversation == null) {
+      msg.fail(400, "conversation_id is required");
+      return;
+    }
+    transcript.search(conversation, msg.body().getString("query"), Math.max(1, Math.min(200, msg.body().getInteger("limit", 20))))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            log.warn("[{}] Transcript search failed: {}", conversation, ar.cause().getMessage());
+            msg.fail(500, "could not search the transcript");
+          } else {
+            msg.reply(new JsonObject().put("messages", new JsonArray(ar.result().stream().map(TranscriptMessage::toJson).toList())));
+          }
+        });
+  }
+
+  private void list(Message<JsonObject> msg) {
+    transcript.conversations(msg.body().getString("agent_id"), Math.max(1, Math.min(1000, msg.body().getInteger("limit", 200))))
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            msg.fail(500, "could not list the conversations");
+          } else {
+            msg.reply(new JsonObject().put("channels", new JsonArray(ar.result())));
+          }
+        });
   }
 
   /** Re-runs messages a previous run accepted but never answered, and re-sends undelivered replies. */

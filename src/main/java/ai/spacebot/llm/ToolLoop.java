@@ -53,8 +53,17 @@ public final class ToolLoop {
    * @param text the model's plain text in its last response (may be empty)
    * @param messages the AI and tool-result messages this loop added, in order
    * @param endedByTool a tool (reply, skip) ended the turn
+   * @param hitTurnLimit the model still wanted tools when {@code maxTurns} calls were used up
    */
-  public record Result(String text, List<ChatMessage> messages, boolean endedByTool, int modelCalls, TokenUsage usage) {}
+  public record Result(String text, List<ChatMessage> messages, boolean endedByTool, int modelCalls, TokenUsage usage,
+      boolean hitTurnLimit) {}
+
+  /** Why a loop stopped early: {@link #cancel} was called. */
+  public static final class Cancelled extends RuntimeException {
+    public Cancelled(String reason) {
+      super(reason, null, false, false);
+    }
+  }
 
   private final Context context;
   private final StreamingChatModel model;
@@ -62,6 +71,8 @@ public final class ToolLoop {
   private final int maxTurns;
   private final Duration timeout;
   private final Listener listener;
+  private Cancelled cancelled;
+  private Promise<ChatResponse> inFlight;
 
   public ToolLoop(Context context, StreamingChatModel model, List<Tool> tools, int maxTurns, Duration timeout, Listener listener) {
     this.context = context;
@@ -76,7 +87,27 @@ public final class ToolLoop {
     return step(prompt, new ArrayList<>(), 1, null);
   }
 
+  /**
+   * Stops the loop: the model call in flight is abandoned (its stream is ignored), no further call or
+   * tool starts, and {@link #run} fails with {@link Cancelled}. Call on the owning context.
+   */
+  public void cancel(String reason) {
+    if (cancelled == null) {
+      cancelled = new Cancelled(reason);
+      if (inFlight != null) {
+        inFlight.tryFail(cancelled);
+      }
+    }
+  }
+
+  public boolean isCancelled() {
+    return cancelled != null;
+  }
+
   private Future<Result> step(List<ChatMessage> prompt, List<ChatMessage> added, int call, TokenUsage usage) {
+    if (cancelled != null) {
+      return Future.failedFuture(cancelled);
+    }
     List<ChatMessage> messages = new ArrayList<>(prompt);
     messages.addAll(added);
     ChatRequest.Builder request = ChatRequest.builder().messages(messages);
@@ -90,11 +121,14 @@ public final class ToolLoop {
       TokenUsage total = usage == null ? response.tokenUsage() : usage.add(response.tokenUsage());
       String text = ai.text() == null ? "" : ai.text();
       if (!ai.hasToolExecutionRequests()) {
-        return Future.succeededFuture(new Result(text, added, false, call, total));
+        return Future.succeededFuture(new Result(text, added, false, call, total, false));
       }
       return executeAll(ai.toolExecutionRequests(), added).compose(endsTurn -> {
+        if (cancelled != null) {
+          return Future.failedFuture(cancelled);
+        }
         if (endsTurn || call >= maxTurns) {
-          return Future.succeededFuture(new Result(text, added, endsTurn, call, total));
+          return Future.succeededFuture(new Result(text, added, endsTurn, call, total, !endsTurn));
         }
         return step(prompt, added, call + 1, total);
       });
@@ -105,7 +139,7 @@ public final class ToolLoop {
   private Future<Boolean> executeAll(List<ToolExecutionRequest> calls, List<ChatMessage> added) {
     Future<Boolean> chain = Future.succeededFuture(false);
     for (ToolExecutionRequest call : calls) {
-      chain = chain.compose(endsSoFar -> execute(call).map(output -> {
+      chain = chain.compose(endsSoFar -> cancelled != null ? Future.failedFuture(cancelled) : execute(call).map(output -> {
         added.add(ToolExecutionResultMessage.from(call, output.text()));
         return endsSoFar || output.endsTurn();
       }));
@@ -142,6 +176,7 @@ public final class ToolLoop {
 
   private Future<ChatResponse> stream(ChatRequest request) {
     Promise<ChatResponse> promise = Promise.promise();
+    inFlight = promise;
     long timer = context.owner().setTimer(timeout.toMillis(), id ->
         promise.tryFail(new TimeoutException("the model did not finish within " + timeout.toSeconds() + " s")));
     model.chat(request, new StreamingChatResponseHandler() {

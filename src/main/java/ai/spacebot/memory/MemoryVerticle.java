@@ -39,6 +39,7 @@ public final class MemoryVerticle extends VerticleBase {
         bus.<JsonObject>consumer(Addresses.MEMORY_SEARCH, m -> handle(m, this::search)).completion(),
         bus.<JsonObject>consumer(Addresses.MEMORY_FORGET, m -> handle(m, this::forget)).completion(),
         bus.<JsonObject>consumer(Addresses.MEMORY_GRAPH, m -> handle(m, this::graph)).completion(),
+        bus.<JsonObject>consumer(Addresses.MEMORY_CONSOLIDATE, m -> handle(m, this::consolidate)).completion(),
         bus.<JsonObject>consumer(Addresses.MEMORY_IMPORT, m -> handle(m, this::importBatch)).completion(),
         bus.<JsonObject>consumer(Addresses.MEMORY_REINDEX, m -> handle(m, this::reindex)).completion(),
         bus.<JsonObject>consumer(Addresses.MEMORY_MAINTAIN, m -> handle(m, this::maintain)).completion()));
@@ -155,6 +156,16 @@ public final class MemoryVerticle extends VerticleBase {
     RecallQuery q = new RecallQuery(b.getString("agent_id"), b.getString("query"), b.getInteger("limit", RecallQuery.DEFAULT_MAX),
         RecallQuery.Mode.parse(b.getString("mode")), type == null ? null : MemoryType.parse(type));
     return store.recall(q).map(rs -> new JsonObject().put("results", new JsonArray(rs.stream().map(ScoredMemory::toJson).toList())));
+  }
+
+  private Future<JsonObject> consolidate(JsonObject b) {
+    String survivor = b.getString("survivor_id");
+    JsonArray absorbed = b.getJsonArray("absorbed_ids");
+    if (survivor == null || survivor.isBlank() || absorbed == null || absorbed.isEmpty()) {
+      throw new IllegalArgumentException("survivor_id and a non-empty absorbed_ids are required");
+    }
+    return store.consolidate(b.getString("agent_id"), survivor, absorbed.stream().map(String::valueOf).toList())
+        .map(m -> new JsonObject().put("memory", m.toJson()));
   }
 
   private Future<JsonObject> forget(JsonObject b) {

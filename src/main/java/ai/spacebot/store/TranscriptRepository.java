@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -121,6 +122,64 @@ public final class TranscriptRepository {
           now, now);
       setStatus(sql, inboundIds, FAILED, explanation, now);
       return null;
+    });
+  }
+
+  /**
+   * Appends a branch or worker result to the conversation as a system line, so the history a channel
+   * reloads after a restart still holds it. {@code senderName} is the process kind.
+   */
+  public Future<Void> appendProcessResult(String conversationId, String agentId, String platform, String id,
+      String processId, String kind, String text) {
+    long now = System.currentTimeMillis();
+    return db.write(sql -> {
+      sql.update("""
+          INSERT INTO messages(id, conversation_id, agent_id, direction, platform, sender_id, sender_name, text, status,
+                               created_at, updated_at)
+          VALUES (?, ?, ?, 'system', ?, ?, ?, ?, 'delivered', ?, ?)""",
+          id, conversationId, agentId, platform, processId, kind, text, now, now);
+      return null;
+    });
+  }
+
+  /**
+   * Messages of one conversation containing every word of {@code query} (case-insensitive), newest
+   * first; without a query, the newest messages.
+   */
+  public Future<List<TranscriptMessage>> search(String conversationId, String query, int limit) {
+    List<String> words = query == null ? List.of()
+        : Arrays.stream(query.strip().split("\\s+")).filter(w -> !w.isEmpty()).limit(8).toList();
+    StringBuilder where = new StringBuilder("conversation_id = ?");
+    List<Object> args = new ArrayList<>();
+    args.add(conversationId);
+    for (String w : words) {
+      where.append(" AND text LIKE ? ESCAPE '\\'");
+      args.add("%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+    }
+    args.add(limit);
+    return db.reader().preparedQuery("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE " + where + " ORDER BY seq DESC LIMIT ?")
+        .execute(Tuple.from(args))
+        .map(rows -> {
+          List<TranscriptMessage> out = new ArrayList<>();
+          rows.forEach(r -> out.add(message(r)));
+          return out;
+        });
+  }
+
+  /** Conversations, most recently active first, with their message counts; {@code agentId} null for all. */
+  public Future<List<JsonObject>> conversations(String agentId, int limit) {
+    String sql = "SELECT c.id, c.agent_id, c.platform, c.created_at, c.last_activity_at, "
+        + "(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS messages FROM conversations c"
+        + (agentId == null ? "" : " WHERE c.agent_id = ?") + " ORDER BY c.last_activity_at DESC LIMIT ?";
+    Tuple args = agentId == null ? Tuple.of(limit) : Tuple.of(agentId, limit);
+    return db.reader().preparedQuery(sql).execute(args).map(rows -> {
+      List<JsonObject> out = new ArrayList<>();
+      for (Row r : rows) {
+        out.add(new JsonObject().put("channel_id", r.getString("id")).put("agent_id", r.getString("agent_id"))
+            .put("platform", r.getString("platform")).put("created_at", r.getLong("created_at"))
+            .put("last_activity_at", r.getLong("last_activity_at")).put("messages", r.getLong("messages")));
+      }
+      return out;
     });
   }
 

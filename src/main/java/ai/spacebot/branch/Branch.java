@@ -1,0 +1,90 @@
+package ai.spacebot.branch;
+
+import ai.spacebot.bus.AgentEvent;
+import ai.spacebot.bus.BranchStart;
+import ai.spacebot.bus.EventPublisher;
+import ai.spacebot.bus.Outcome;
+import ai.spacebot.bus.ProcessKind;
+import ai.spacebot.channel.Prompts;
+import ai.spacebot.config.AgentConfig;
+import ai.spacebot.config.BranchSettings;
+import ai.spacebot.llm.ChatJson;
+import ai.spacebot.llm.ToolLoop;
+import ai.spacebot.process.BackgroundProcess;
+import ai.spacebot.tools.Tool;
+import ai.spacebot.tools.memory.MemoryTools;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One branch: thinks on a copy of the channel's history with memory tools and returns a conclusion,
+ * which re-triggers the channel. It never talks to the conversation itself.
+ */
+final class Branch extends BackgroundProcess {
+  private final BranchStart start;
+  private final AgentConfig agent;
+  private final BranchSettings settings;
+  private final StreamingChatModel model;
+  private final Duration modelTimeout;
+  private final String template;
+
+  Branch(Vertx vertx, Context context, EventPublisher events, BranchStart start, AgentConfig agent,
+      BranchSettings settings, StreamingChatModel model, Duration modelTimeout, String template, Runnable onEnd) {
+    super(vertx, context, events, start.branchId(), ProcessKind.BRANCH, start.agentId(), start.channelId(),
+        start.replyTo(), onEnd);
+    this.start = start;
+    this.agent = agent;
+    this.settings = settings;
+    this.model = model;
+    this.modelTimeout = modelTimeout;
+    this.template = template;
+  }
+
+  @Override
+  protected void begin() {
+    events.publish(new AgentEvent.BranchStarted(agentId, channelId, id, start.description()));
+    List<ChatMessage> prompt = new ArrayList<>();
+    prompt.add(SystemMessage.from(Prompts.render(template, Map.of(
+        "agent_name", agent.name(),
+        "max_turns", String.valueOf(settings.maxTurns()),
+        "time", ZonedDateTime.now().format(DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm z"))))));
+    prompt.addAll(ChatJson.fromJson(start.history()));
+    prompt.add(UserMessage.from("[Branch task]: " + start.description()));
+    List<Tool> tools = new ArrayList<>(MemoryTools.forAgent(vertx.eventBus(), agentId, channelId));
+    tools.add(new ChannelRecallTool(vertx.eventBus(), channelId));
+    tools.add(new SpawnWorkerTool(this::askChannel, agentId, channelId, id));
+    loop = new ToolLoop(context, model, tools, settings.maxTurns(), modelTimeout, toolEvents());
+    loop.run(prompt).onComplete(ar -> {
+      if (ended()) {
+        return;
+      }
+      if (ar.failed()) {
+        end(Outcome.FAILED, "The branch failed: " + ar.cause().getMessage());
+      } else if (ar.result().hitTurnLimit()) {
+        end(Outcome.PARTIAL, "Reached the limit of " + settings.maxTurns() + " steps. " + ar.result().text());
+      } else {
+        end(Outcome.SUCCESS, ar.result().text());
+      }
+    });
+  }
+
+  private io.vertx.core.Future<io.vertx.core.eventbus.Message<io.vertx.core.json.JsonObject>> askChannel(
+      ai.spacebot.bus.ProcessReport report) {
+    return toChannel(report, true);
+  }
+
+  @Override
+  protected AgentEvent completedEvent(Outcome outcome, String text, boolean waitingForInput) {
+    return new AgentEvent.BranchCompleted(agentId, channelId, id, outcome, text);
+  }
+}

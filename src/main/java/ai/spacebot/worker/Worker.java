@@ -1,0 +1,152 @@
+package ai.spacebot.worker;
+
+import ai.spacebot.bus.AgentEvent;
+import ai.spacebot.bus.EventPublisher;
+import ai.spacebot.bus.Outcome;
+import ai.spacebot.bus.ProcessKind;
+import ai.spacebot.bus.ProcessReport;
+import ai.spacebot.bus.WorkerStart;
+import ai.spacebot.channel.Prompts;
+import ai.spacebot.config.AgentConfig;
+import ai.spacebot.config.WorkerSettings;
+import ai.spacebot.llm.ChatJson;
+import ai.spacebot.llm.ToolLoop;
+import ai.spacebot.process.BackgroundProcess;
+import ai.spacebot.tools.Tool;
+import ai.spacebot.tools.workspace.WorkspaceTools;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One worker: does a task with shell and file tools in the agent's workspace. It runs in segments of
+ * {@code segmentTurns} model calls; a segment that ends with the model still at work starts the next,
+ * up to {@code maxSegments} (then outcome Partial). An interactive worker reports each answer and waits
+ * for the next message ({@code route}) instead of ending.
+ */
+final class Worker extends BackgroundProcess {
+  private final WorkerStart start;
+  private final AgentConfig agent;
+  private final WorkerSettings settings;
+  private final StreamingChatModel model;
+  private final Duration modelTimeout;
+  private final String template;
+  private final WorkspaceTools workspace;
+  private final List<ChatMessage> conversation = new ArrayList<>();
+  private String lastText = "";
+  private boolean waitingForInput;
+
+  Worker(Vertx vertx, Context context, EventPublisher events, WorkerStart start, AgentConfig agent,
+      WorkerSettings settings, StreamingChatModel model, Duration modelTimeout, String template,
+      WorkspaceTools workspace, Runnable onEnd) {
+    super(vertx, context, events, start.workerId(), ProcessKind.WORKER, start.agentId(), start.channelId(),
+        start.replyTo(), onEnd);
+    this.start = start;
+    this.agent = agent;
+    this.settings = settings;
+    this.model = model;
+    this.modelTimeout = modelTimeout;
+    this.template = template;
+    this.workspace = workspace;
+  }
+
+  @Override
+  protected void begin() {
+    events.publish(new AgentEvent.WorkerStarted(agentId, channelId, id, start.task(), start.interactive()));
+    conversation.add(SystemMessage.from(Prompts.render(template, Map.of(
+        "agent_name", agent.name(),
+        "segment_turns", String.valueOf(settings.segmentTurns()),
+        "max_segments", String.valueOf(settings.maxSegments()),
+        "interactive", start.interactive()
+            ? "- You are interactive: after your answer you may get follow-up messages; each is a new instruction.\n"
+            : "",
+        "time", ZonedDateTime.now().format(DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm z"))))));
+    conversation.addAll(ChatJson.fromJson(start.history()));
+    conversation.add(UserMessage.from("[Task]: " + start.task()));
+    runSegment(1);
+  }
+
+  private void runSegment(int segment) {
+    List<Tool> tools = new ArrayList<>(workspace.tools());
+    tools.add(new SetStatusTool(this::status));
+    loop = new ToolLoop(context, model, tools, settings.segmentTurns(), modelTimeout, toolEvents());
+    loop.run(List.copyOf(conversation)).onComplete(ar -> {
+      if (ended()) {
+        return;
+      }
+      if (ar.failed()) {
+        end(Outcome.FAILED, "The worker failed: " + ar.cause().getMessage() + ". " + partialResult());
+        return;
+      }
+      ToolLoop.Result result = ar.result();
+      conversation.addAll(result.messages());
+      if (!result.text().isBlank()) {
+        lastText = result.text().strip();
+      }
+      if (!result.hitTurnLimit()) {
+        finishAnswer(result.text());
+      } else if (segment < settings.maxSegments()) {
+        conversation.add(UserMessage.from("[Checkpoint " + segment + " of " + settings.maxSegments()
+            + "]: continue the task; answer without a tool call when it is done."));
+        runSegment(segment + 1);
+      } else {
+        end(Outcome.PARTIAL, "Stopped after " + settings.maxSegments() + " segments of " + settings.segmentTurns()
+            + " steps without finishing. " + partialResult());
+      }
+    });
+  }
+
+  private void finishAnswer(String text) {
+    if (start.interactive()) {
+      waitingForInput = true;
+      report(Outcome.SUCCESS, text, true);
+    } else {
+      end(Outcome.SUCCESS, text);
+    }
+  }
+
+  @Override
+  protected Future<Void> input(String text) {
+    if (ended()) {
+      return Future.failedFuture("worker " + id + " has ended");
+    }
+    if (!waitingForInput) {
+      return Future.failedFuture("worker " + id + " is busy and not waiting for input");
+    }
+    waitingForInput = false;
+    conversation.add(UserMessage.from("[Follow-up]: " + text));
+    runSegment(1);
+    return Future.succeededFuture();
+  }
+
+  private void status(String status) {
+    events.publish(new AgentEvent.WorkerStatus(agentId, channelId, id, status));
+    toChannel(new ProcessReport.Status(id, ProcessKind.WORKER, agentId, channelId, status), false);
+  }
+
+  @Override
+  protected void stopWork(String reason) {
+    super.stopWork(reason);
+    workspace.killAll();
+  }
+
+  @Override
+  protected String partialResult() {
+    return lastText.isEmpty() ? "" : "Last output: " + lastText;
+  }
+
+  @Override
+  protected AgentEvent completedEvent(Outcome outcome, String text, boolean waiting) {
+    return new AgentEvent.WorkerCompleted(agentId, channelId, id, outcome, text, waiting);
+  }
+}

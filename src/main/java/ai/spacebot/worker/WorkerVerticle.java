@@ -1,0 +1,70 @@
+package ai.spacebot.worker;
+
+import ai.spacebot.bus.Addresses;
+import ai.spacebot.bus.EventPublisher;
+import ai.spacebot.bus.WorkerStart;
+import ai.spacebot.channel.Prompts;
+import ai.spacebot.config.AgentConfig;
+import ai.spacebot.config.SpacebotConfig;
+import ai.spacebot.llm.ModelCatalog;
+import ai.spacebot.tools.workspace.Workspace;
+import ai.spacebot.tools.workspace.WorkspaceTools;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Worker process: takes {@link Addresses#WORKER_START} requests from any node's channels and runs
+ * each worker on this verticle's event loop; commands and file IO run on worker threads.
+ */
+public final class WorkerVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(WorkerVerticle.class);
+
+  private final SpacebotConfig config;
+  private final ModelCatalog models;
+  private EventPublisher events;
+  private String template;
+
+  public WorkerVerticle(SpacebotConfig config, ModelCatalog models) {
+    this.config = config;
+    this.models = models;
+  }
+
+  @Override
+  public Future<?> start() {
+    events = new EventPublisher(vertx.eventBus());
+    template = Prompts.load("worker.md");
+    return vertx.eventBus().<JsonObject>consumer(Addresses.WORKER_START, this::startWorker).completion();
+  }
+
+  private void startWorker(Message<JsonObject> msg) {
+    WorkerStart start = WorkerStart.fromJson(msg.body());
+    Optional<AgentConfig> agent = config.agent(start.agentId());
+    if (agent.isEmpty() || start.workerId() == null || start.replyTo() == null || start.task() == null) {
+      msg.fail(400, "worker start needs worker_id, a known agent_id, task and reply_to");
+      return;
+    }
+    String modelId = start.model() != null ? start.model() : agent.get().routing().worker();
+    Optional<StreamingChatModel> model = models.streaming(modelId);
+    if (model.isEmpty()) {
+      msg.fail(503, "no model is configured for workers");
+      return;
+    }
+    WorkspaceTools tools = WorkspaceTools.create(vertx, new Workspace(config.workspace(start.agentId())), config.worker(),
+        System.getenv());
+    Worker worker = new Worker(vertx, context, events, start, agent.get(), config.worker(), model.get(),
+        models.timeout(), template, tools, () -> {});
+    worker.start(Duration.ofSeconds(config.worker().timeoutSeconds()))
+        .onSuccess(v -> msg.reply(new JsonObject().put("worker_id", start.workerId())))
+        .onFailure(err -> {
+          log.warn("[{}] Worker {} could not start: {}", start.channelId(), start.workerId(), err.toString());
+          msg.fail(500, "the worker could not start");
+        });
+  }
+}
