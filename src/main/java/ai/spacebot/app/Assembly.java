@@ -3,6 +3,7 @@ package ai.spacebot.app;
 import ai.spacebot.api.ApiVerticle;
 import ai.spacebot.api.Intake;
 import ai.spacebot.branch.BranchVerticle;
+import ai.spacebot.compactor.CompactorVerticle;
 import ai.spacebot.worker.WorkerVerticle;
 import ai.spacebot.channel.ChannelVerticle;
 import ai.spacebot.channel.IdentityStore;
@@ -72,6 +73,9 @@ final class Assembly {
     }
     if (d.className().equals(MemoryVerticle.class.getName())) {
       return () -> new MemoryVerticle(memories);
+    }
+    if (d.className().equals(CompactorVerticle.class.getName())) {
+      return () -> new CompactorVerticle(config, models);
     }
     if (d.className().equals(BranchVerticle.class.getName())) {
       return () -> new BranchVerticle(config, models);

@@ -21,7 +21,24 @@
  *       {@code {messages:[...]}} from the transcript.</li>
  *   <li>{@link ai.spacebot.bus.Addresses#CHANNEL_STATUS} — request {}, reply {@code {channels, busy}}.</li>
  *   <li>{@code spacebot.memory.*} ({@link ai.spacebot.bus.Addresses#MEMORY_SAVE} and its siblings) — the memory
- *       service: save, get, list, search, forget, graph; JSON request, JSON reply, failure code 400 for bad input.</li>
+ *       service: save, get, list, search, forget, graph, consolidate, import, reindex, maintain; JSON request, JSON
+ *       reply, failure code 400 for bad input.</li>
+ *   <li>{@link ai.spacebot.bus.Addresses#BRANCH_START} / {@link ai.spacebot.bus.Addresses#WORKER_START} — request:
+ *       {@link ai.spacebot.bus.BranchStart} / {@link ai.spacebot.bus.WorkerStart} from a channel; any node's Branch or
+ *       Worker verticle takes it and replies once the process runs. The start carries the forked history (LangChain4j's
+ *       JSON form) and {@code reply_to}, the channel instance's inbox.</li>
+ *   <li>{@link ai.spacebot.bus.Addresses#channelInbox(String)} — what a branch or worker tells its channel:
+ *       {@link ai.spacebot.bus.ProcessReport} (result, status, and a branch's spawn_worker request, which is
+ *       request/reply so the channel's caps apply).</li>
+ *   <li>{@link ai.spacebot.bus.Addresses#process(String)} — one running process's control address:
+ *       {@link ai.spacebot.bus.ProcessControl} cancel or input (route); failure 404 once it has ended.</li>
+ *   <li>{@link ai.spacebot.bus.Addresses#TRANSCRIPT_SEARCH}, {@link ai.spacebot.bus.Addresses#CHANNEL_LIST} — the
+ *       channel verticle's transcript queries (channel_recall, GET /api/channels).</li>
+ *   <li>{@link ai.spacebot.bus.Addresses#COMPACTOR_CHECK} ({@link ai.spacebot.bus.CompactionCheck} →
+ *       {@link ai.spacebot.bus.CompactionDecision}) and {@link ai.spacebot.bus.Addresses#COMPACTOR_SUMMARIZE} — the
+ *       Compactor.</li>
+ *   <li>{@link ai.spacebot.bus.Addresses#CORTEX_PROCESSES}, {@link ai.spacebot.bus.Addresses#CORTEX_CANCEL} — the
+ *       Cortex's process table ({@link ai.spacebot.bus.ProcessInfo}, built from the lifecycle events) and cancels.</li>
  * </ul>
  */
 package ai.spacebot.bus;

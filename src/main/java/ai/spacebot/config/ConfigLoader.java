@@ -27,16 +27,26 @@ public final class ConfigLoader {
   private static final Set<String> PROVIDER_KINDS = Set.of("openai", "anthropic", "ollama");
   private static final Set<String> SLOTS = Set.of("channel", "branch", "worker", "compactor", "cortex");
 
-  private static final Map<String, Set<String>> KNOWN_KEYS = Map.of(
-      "", Set.of("api", "store", "llm", "defaults", "agents", "channel", "delivery", "events", "cluster"),
-      "api", Set.of("port", "bind", "auth_token", "max_message_bytes", "max_body_bytes"),
-      "store", Set.of("kind", "postgres"),
-      "llm", Set.of("timeout_seconds", "providers"),
-      "defaults", Set.of("routing"),
-      "channel", Set.of("max_turns", "history_limit"),
-      "delivery", Set.of("max_attempts", "initial_backoff_ms", "max_backoff_ms"),
-      "events", Set.of("replay_buffer", "client_buffer", "ping_seconds"),
-      "cluster", Set.of("name", "host", "port", "members"));
+  private static final Map<String, Set<String>> KNOWN_KEYS = Map.ofEntries(
+      Map.entry("", Set.of("api", "store", "llm", "defaults", "agents", "channel", "branch", "worker", "compaction",
+          "cortex", "delivery", "events", "cluster")),
+      Map.entry("api", Set.of("port", "bind", "auth_token", "max_message_bytes", "max_body_bytes")),
+      Map.entry("store", Set.of("kind", "postgres")),
+      Map.entry("llm", Set.of("timeout_seconds", "providers")),
+      Map.entry("defaults", Set.of("routing")),
+      Map.entry("channel", Set.of("max_turns", "history_limit", "retrigger_debounce_ms", "max_retriggers",
+          "coalesce_window_ms", "coalesce_max_wait_ms")),
+      Map.entry("branch", Set.of("max_concurrent", "max_turns", "timeout_seconds")),
+      Map.entry("worker", Set.of("max_concurrent", "segment_turns", "max_segments", "timeout_seconds",
+          "shell_timeout_seconds", "shell_max_timeout_seconds", "output_cap_bytes", "env_passthrough")),
+      Map.entry("compaction", Set.of("context_window", "background_threshold", "background_fraction",
+          "aggressive_threshold", "aggressive_fraction", "emergency_threshold", "emergency_fraction", "fork_reserve",
+          "fork_keep_last")),
+      Map.entry("cortex", Set.of("tick_seconds", "stuck_after_seconds", "maintenance_interval_seconds",
+          "association_interval_seconds", "failure_limit", "pause_seconds")),
+      Map.entry("delivery", Set.of("max_attempts", "initial_backoff_ms", "max_backoff_ms")),
+      Map.entry("events", Set.of("replay_buffer", "client_buffer", "ping_seconds")),
+      Map.entry("cluster", Set.of("name", "host", "port", "members")));
 
   private static final Set<String> PROVIDER_KEYS = Set.of("kind", "api_key", "base_url", "default_model");
   private static final Set<String> AGENT_KEYS = Set.of("id", "name", "routing");
