@@ -1,0 +1,147 @@
+package ai.spacebot.tools.workspace;
+
+import ai.spacebot.tools.ToolOutput;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/** One {@code shell} call: starts {@code /bin/sh -c}, drains its output, enforces the timeout. Runs on its own thread. */
+final class ShellCommand {
+  /** How often the process tree is looked at while the command runs. */
+  private static final long POLL_MILLIS = 200;
+  /** How long to wait for the output to end once the shell is gone; a background child may hold the pipe forever. */
+  private static final long DRAIN_MILLIS = 1000;
+
+  private final String command;
+  private final Workspace workspace;
+  private final String workingDir;
+  private final int timeoutSeconds;
+  private final Map<String, String> env;
+  private final int outputCap;
+  /**
+   * Every descendant seen while running. A child whose parent has exited is re-parented away from our tree, so a kill
+   * that only asked {@code descendants()} at the end would miss it. Handles compare by pid and start time, so a reused
+   * pid is never killed by mistake.
+   */
+  private final Set<ProcessHandle> seen = ConcurrentHashMap.newKeySet();
+  private Process process;
+  private volatile boolean cancelled;
+
+  /** @param workingDir as the model gave it, resolved when the command starts; null means the workspace root */
+  ShellCommand(String command, Workspace workspace, String workingDir, int timeoutSeconds, Map<String, String> env,
+      int outputCap) {
+    this.command = command;
+    this.workspace = workspace;
+    this.workingDir = workingDir;
+    this.timeoutSeconds = timeoutSeconds;
+    this.env = env;
+    this.outputCap = outputCap;
+  }
+
+  /** Kills the command and everything it started; a command not started yet will not start. */
+  synchronized void cancel() {
+    cancelled = true;
+    if (process != null) {
+      killTree();
+    }
+  }
+
+  /** Blocking; a bad working_dir is an {@link IllegalArgumentException} with a message for the model. */
+  ToolOutput run() throws IOException, InterruptedException {
+    Process p = start(directory());
+    if (p == null) {
+      return ToolOutput.error("Command cancelled before it started.");
+    }
+    CappedOutput output = new CappedOutput(outputCap);
+    Thread reader = drain(p.getInputStream(), output);
+    boolean timedOut = !waitOrKill(p);
+    reader.join(DRAIN_MILLIS);
+    String text = output.text();
+    if (reader.isAlive()) {
+      text = CappedOutput.endLine(text)
+          + "[a background process still holds the output open; anything it writes later is not shown]\n";
+    }
+    if (timedOut) {
+      return ToolOutput.error("Command timed out after " + timeoutSeconds + " s and was killed." + soFar(text));
+    }
+    if (cancelled) {
+      return ToolOutput.error("Command cancelled (the worker was stopped)." + soFar(text));
+    }
+    return ToolOutput.ok(CappedOutput.endLine(text) + "[exit code " + p.exitValue() + "]");
+  }
+
+  private Path directory() {
+    if (workingDir == null) {
+      return workspace.root();
+    }
+    Path dir = workspace.resolve(workingDir);
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("working_dir \"" + workingDir + "\" is not an existing directory");
+    }
+    return dir;
+  }
+
+  private synchronized Process start(Path dir) throws IOException {
+    if (cancelled) {
+      return null;
+    }
+    ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", command)
+        .directory(dir.toFile())
+        .redirectInput(Redirect.from(new File("/dev/null")))
+        .redirectErrorStream(true);
+    builder.environment().clear();
+    builder.environment().putAll(env);
+    process = builder.start();
+    return process;
+  }
+
+  /** Waits for the shell to exit; false when the timeout hit and the tree was killed. */
+  private boolean waitOrKill(Process p) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    while (!p.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+      seen.removeIf(h -> !h.isAlive());
+      p.descendants().forEach(seen::add);
+      if (System.nanoTime() - deadline >= 0) {
+        synchronized (this) {
+          killTree();
+        }
+        p.waitFor();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void killTree() {
+    process.descendants().forEach(seen::add);
+    seen.forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+  }
+
+  private static String soFar(String text) {
+    return text.isEmpty() ? " There was no output." : " Output so far:\n" + text;
+  }
+
+  private static Thread drain(InputStream in, CappedOutput output) {
+    Thread thread = new Thread(() -> {
+      byte[] buffer = new byte[8192];
+      try (in) {
+        for (int n; (n = in.read(buffer)) != -1; ) {
+          output.append(buffer, n);
+        }
+      } catch (IOException e) {
+        // the stream closes under us when the process is killed; what was read is kept
+      }
+    }, "spacebot-shell-output");
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
+  }
+}
