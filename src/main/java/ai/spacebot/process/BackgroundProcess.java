@@ -62,8 +62,7 @@ public abstract class BackgroundProcess {
     return control.completion().onSuccess(v -> {
       wallTimer = vertx.setTimer(wallClock.toMillis(), t -> {
         wallTimer = -1;
-        stopWork("timed out");
-        end(Outcome.TIMEOUT, "Stopped after " + wallClock.toSeconds() + " s (the time limit). " + partialResult());
+        stop(Outcome.TIMEOUT, "Stopped after " + wallClock.toSeconds() + " s (the time limit). ", "timed out");
       });
       begin();
     });
@@ -71,6 +70,15 @@ public abstract class BackgroundProcess {
 
   /** Starts the work; called once, on the owning context. */
   protected abstract void begin();
+
+  /**
+   * Ends with {@code outcome} first, then stops the work: the stopped loop's own failure then finds the
+   * process ended and reports nothing more.
+   */
+  private void stop(Outcome outcome, String text, String reason) {
+    end(outcome, text + partialResult());
+    stopWork(reason);
+  }
 
   /** Stops whatever runs now (model call, commands) without reporting. */
   protected void stopWork(String reason) {
@@ -105,8 +113,7 @@ public abstract class BackgroundProcess {
         }
         String reason = c.text() == null || c.text().isBlank() ? "cancelled" : c.text();
         log.info("[{}] {} {} cancelled: {}", channelId, kind.wire(), id, reason);
-        stopWork(reason);
-        end(Outcome.CANCELLED, "Cancelled: " + reason + ". " + partialResult());
+        stop(Outcome.CANCELLED, "Cancelled: " + reason + ". ", reason);
         msg.reply(new JsonObject().put("cancelled", true));
       }
       case ProcessControl.INPUT -> input(c.text()).onComplete(ar -> {

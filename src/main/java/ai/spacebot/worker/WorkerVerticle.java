@@ -56,11 +56,12 @@ public final class WorkerVerticle extends VerticleBase {
       msg.fail(503, "no model is configured for workers");
       return;
     }
-    WorkspaceTools tools = WorkspaceTools.create(vertx, new Workspace(config.workspace(start.agentId())), config.worker(),
-        System.getenv());
-    Worker worker = new Worker(vertx, context, events, start, agent.get(), config.worker(), model.get(),
-        models.timeout(), template, tools, () -> {});
-    worker.start(Duration.ofSeconds(config.worker().timeoutSeconds()))
+    Workspace.open(vertx, config.workspace(start.agentId())).compose(workspace -> {
+      WorkspaceTools tools = WorkspaceTools.create(vertx, workspace, config.worker(), System.getenv());
+      Worker worker = new Worker(vertx, context, events, start, agent.get(), config.worker(), model.get(),
+          models.timeout(), template, tools, () -> {});
+      return worker.start(Duration.ofSeconds(config.worker().timeoutSeconds()));
+    })
         .onSuccess(v -> msg.reply(new JsonObject().put("worker_id", start.workerId())))
         .onFailure(err -> {
           log.warn("[{}] Worker {} could not start: {}", start.channelId(), start.workerId(), err.toString());

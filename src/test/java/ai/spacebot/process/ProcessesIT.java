@@ -74,8 +74,8 @@ class ProcessesIT {
         .otherwise(CHANNEL, r -> reply("The report is ready."));
     try (SseClient events = events(session)) {
       app.http.send("main", session, "Ada", "please write the report");
-      events.await("outbound_message", j -> j.getString("text").contains("started on the report"), WAIT);
       events.await("worker_started", null, WAIT);
+      events.await("outbound_message", j -> j.getString("text").contains("started on the report"), WAIT);
       model.awaitRequests(3, WAIT); // the worker's call is now held by the model
 
       long sent = System.nanoTime();
