@@ -17,7 +17,11 @@ import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.StreamingChatModel;
+import ai.spacebot.bus.ProcessReport;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -78,8 +82,7 @@ final class Branch extends BackgroundProcess {
     });
   }
 
-  private io.vertx.core.Future<io.vertx.core.eventbus.Message<io.vertx.core.json.JsonObject>> askChannel(
-      ai.spacebot.bus.ProcessReport report) {
+  private Future<Message<JsonObject>> askChannel(ProcessReport report) {
     return toChannel(report, true);
   }
 

@@ -183,12 +183,14 @@ final class Channel {
     }
   }
 
+  /** A turn runs or waits: graceful stop waits for these. */
   boolean busy() {
-    return running || !pending.isEmpty() || processes.any() || !results.isEmpty();
+    return running || !pending.isEmpty() || !results.isEmpty();
   }
 
-  List<ChannelProcesses.Running> processes() {
-    return processes.all();
+  /** Busy, or branches and workers still report here: such a channel is never evicted. */
+  boolean inUse() {
+    return busy() || processes.any() || retriggerTimer >= 0;
   }
 
   private void reportBusy() {
@@ -474,8 +476,8 @@ final class Channel {
       return processes.branch(description, fork(incoming), agent.routing().branch());
     }
 
-    public Future<String> spawnWorker(String task, boolean interactive) {
-      return processes.worker(task, interactive, fork(incoming), agent.routing().worker());
+    public Future<String> spawnWorker(String task, boolean interactive, boolean clean) {
+      return processes.worker(task, interactive, clean ? List.of() : fork(incoming), agent.routing().worker());
     }
 
     public Future<Void> route(String workerId, String message) {

@@ -180,10 +180,6 @@ final class ChannelProcesses {
     return out.toString().strip();
   }
 
-  List<Running> all() {
-    return List.copyOf(running.values());
-  }
-
   private static String cap(String s) {
     return s.length() <= STATUS_CHARS ? s : s.substring(0, STATUS_CHARS) + "…";
   }

@@ -22,7 +22,8 @@ final class ChannelTools {
   interface Actions {
     Future<String> branch(String description);
 
-    Future<String> spawnWorker(String task, boolean interactive);
+    /** @param clean the worker sees only its task, not this conversation */
+    Future<String> spawnWorker(String task, boolean interactive, boolean clean);
 
     Future<Void> route(String workerId, String message);
 
@@ -64,6 +65,8 @@ final class ChannelTools {
             + "Returns at once with its id; the result arrives as a message. Does not end your turn.",
         p -> p.addStringProperty("task", "What the worker should do, self-contained: it sees the task and this conversation.")
             .addBooleanProperty("interactive", "true if the worker should wait for follow-ups (sent with route) after answering.")
+            .addEnumProperty("history", List.of("fork", "clean"),
+                "fork (default): the worker also sees this conversation; clean: only the task.")
             .required("task"));
 
     public ToolSpecification specification() {
@@ -75,7 +78,11 @@ final class ChannelTools {
       if (interactive != null && !(interactive instanceof Boolean)) {
         return Future.succeededFuture(ToolOutput.error("Error: \"interactive\" must be true or false"));
       }
-      return actions.spawnWorker(requiredString(args, "task"), Boolean.TRUE.equals(interactive))
+      String history = optionalString(args, "history");
+      if (history != null && !history.equals("fork") && !history.equals("clean")) {
+        return Future.succeededFuture(ToolOutput.error("Error: \"history\" must be fork or clean"));
+      }
+      return actions.spawnWorker(requiredString(args, "task"), Boolean.TRUE.equals(interactive), "clean".equals(history))
           .map(id -> ToolOutput.ok("Worker " + id + " started; its result will arrive as a message."))
           .recover(ChannelTools::refusalAsResult);
     }

@@ -217,7 +217,7 @@ public final class ChannelVerticle extends VerticleBase {
 
   private void evictIdle() {
     long cutoff = System.currentTimeMillis() - IDLE_EVICT_MS;
-    channels.values().removeIf(c -> !c.busy() && c.lastActivity() < cutoff);
+    channels.values().removeIf(c -> !c.inUse() && c.lastActivity() < cutoff);
     publishStats();
   }
 

@@ -154,6 +154,28 @@ class ProcessesIT {
   }
 
   @Test
+  void aCleanWorkerSeesOnlyItsTaskAndAForkedOneSeesTheConversation() {
+    String session = session();
+    RoleScript.on(model)
+        .then(CHANNEL, ModelStep.toolCalls(
+            new ModelStep.ToolCall("spawn_worker", new JsonObject().put("task", "clean task").put("history", "clean").encode()),
+            new ModelStep.ToolCall("spawn_worker", new JsonObject().put("task", "forked task").encode())))
+        .then(CHANNEL, reply("started both"))
+        .otherwise(WORKER, r -> ModelStep.text("done"))
+        .otherwise(CHANNEL, r -> ModelStep.toolCall("skip", "{}"));
+    try (SseClient events = events(session)) {
+      app.http.send("main", session, "Pia", "the secret word is marmalade");
+      events.await("worker_completed", null, WAIT);
+      events.await("worker_completed", null, WAIT);
+    }
+    List<RecordedRequest> workers = RoleScript.of(model, WORKER);
+    RecordedRequest clean = workers.stream().filter(r -> r.lastUserText().contains("clean task")).findFirst().orElseThrow();
+    RecordedRequest forked = workers.stream().filter(r -> r.lastUserText().contains("forked task")).findFirst().orElseThrow();
+    assertThat(clean.messages().encode()).doesNotContain("marmalade");
+    assertThat(forked.messages().encode()).contains("marmalade");
+  }
+
+  @Test
   void theSixthBranchAndTheSixthWorkerGetALimitErrorAndADuplicateTaskIsRefused() {
     String session = session();
     List<ModelStep.ToolCall> branches = new java.util.ArrayList<>();
