@@ -5,6 +5,7 @@ import ai.spacebot.api.Intake;
 import ai.spacebot.channel.ChannelVerticle;
 import ai.spacebot.channel.IdentityStore;
 import ai.spacebot.config.SpacebotConfig;
+import ai.spacebot.cortex.CortexVerticle;
 import ai.spacebot.llm.ModelCatalog;
 import ai.spacebot.memory.Embeddings;
 import ai.spacebot.memory.MemoryStore;
@@ -70,6 +71,9 @@ final class Assembly {
     }
     if (d.className().equals(MemoryVerticle.class.getName())) {
       return () -> new MemoryVerticle(memories);
+    }
+    if (d.className().equals(CortexVerticle.class.getName())) {
+      return () -> new CortexVerticle(config);
     }
     if (d.className().equals(PortalAdapterVerticle.class.getName())) {
       return PortalAdapterVerticle::new;
