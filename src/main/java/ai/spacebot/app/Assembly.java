@@ -8,6 +8,7 @@ import ai.spacebot.worker.WorkerVerticle;
 import ai.spacebot.channel.ChannelVerticle;
 import ai.spacebot.channel.IdentityStore;
 import ai.spacebot.config.SpacebotConfig;
+import ai.spacebot.cortex.CortexVerticle;
 import ai.spacebot.llm.ModelCatalog;
 import ai.spacebot.memory.Embeddings;
 import ai.spacebot.memory.MemoryStore;
@@ -82,6 +83,9 @@ final class Assembly {
     }
     if (d.className().equals(WorkerVerticle.class.getName())) {
       return () -> new WorkerVerticle(config, models);
+    }
+    if (d.className().equals(CortexVerticle.class.getName())) {
+      return () -> new CortexVerticle(config);
     }
     if (d.className().equals(PortalAdapterVerticle.class.getName())) {
       return PortalAdapterVerticle::new;
