@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApiVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ApiVerticle.class);
+  /** Node-local map the main verticle marks {@link #READY} in once all its deployments are up. */
+  public static final String NODE_STATE = "spacebot.node";
+  public static final String READY = "ready";
   private static final DeliveryOptions ASK = new DeliveryOptions().setSendTimeout(10_000);
   /** Imports, reindexing and maintenance passes embed many texts; a 100k reindex takes minutes. */
   private static final DeliveryOptions LONG_ASK = new DeliveryOptions().setSendTimeout(3_600_000);
@@ -51,7 +54,11 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     events = new EventStream(vertx, config.events());
     Router router = Router.router(vertx);
-    router.get("/api/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
+    // Healthy once every process of this node is deployed: the API itself comes up first.
+    router.get("/api/health").handler(ctx -> {
+      boolean ready = Boolean.TRUE.equals(vertx.sharedData().getLocalMap(NODE_STATE).get(READY));
+      json(ctx, ready ? 200 : 503, new JsonObject().put("status", ready ? "ok" : "starting"));
+    });
     router.route("/api/*").handler(this::authorize);
     router.post("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.api().maxBodyBytes()));
     router.post("/api/portal/send").handler(this::send);

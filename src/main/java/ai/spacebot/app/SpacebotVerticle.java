@@ -1,5 +1,6 @@
 package ai.spacebot.app;
 
+import ai.spacebot.api.ApiVerticle;
 import ai.spacebot.api.Intake;
 import ai.spacebot.channel.IdentityStore;
 import ai.spacebot.config.ConfigLoader;
@@ -100,7 +101,8 @@ public final class SpacebotVerticle extends VerticleBase {
             .mapEmpty());
       }
       return chain;
-    }).onSuccess(v -> log.info("Spacebot {} running: {} (data in {})", Version.get(),
+    }).onSuccess(v -> vertx.sharedData().getLocalMap(ApiVerticle.NODE_STATE).put(ApiVerticle.READY, true))
+        .onSuccess(v -> log.info("Spacebot {} running: {} (data in {})", Version.get(),
         deployments.stream().map(d -> d.name() + "×" + d.instances()).collect(Collectors.joining(", ")), config.dataDir()));
   }
 
