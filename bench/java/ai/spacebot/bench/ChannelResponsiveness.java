@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The concurrency contract under load: every channel starts its workers (5 each by default, the cap),
- * which keep calling the model and running {@code sleep 1} in their shells. Then each channel gets new
+ * which keep working for the whole run (see {@link #respond}). Then each channel gets new
  * messages one after another, and we time portal/send → the first {@code outbound_message_delta} of the
  * answer (the model answers at once with a streamed reply). Reports p50/p90/p99/max and how many
  * workers were running (from GET /api/workers).
@@ -40,9 +40,12 @@ public final class ChannelResponsiveness {
     int perChannel = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
     int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+    boolean shell = args.length > 4 && args[4].equals("shell");
+    // Pause between an answer and the channel's next message (± a fifth, so channels drift apart).
+    int pauseMillis = args.length > 5 ? Integer.parseInt(args[5]) : 1000;
 
     ScriptedModelServer model = ScriptedModelServer.start();
-    model.respondWith(r -> respond(r, perChannel));
+    model.respondWith(r -> respond(r, perChannel, shell));
     Path dir = Files.createTempDirectory("spacebot-bench");
     // Workers must outlast the run: plenty of segments, a long wall clock.
     Files.writeString(dir.resolve("config.yaml"), """
@@ -65,20 +68,28 @@ public final class ChannelResponsiveness {
     env.put("SPACEBOT_MODEL", "openai/instant");
     try (SpacebotProcess server = SpacebotProcess.start(env, List.of("-jar", SpacebotProcess.jar().toString()), "start",
         "--foreground").awaitHealthy(port, Duration.ofSeconds(90))) {
-      run(model, port, channels, perChannel, seconds, warmup);
+      run(model, port, channels, perChannel, seconds, warmup, pauseMillis);
       server.terminate();
+      Files.writeString(dir.resolve("server.log"), server.output());
+      System.out.println("server log: " + dir.resolve("server.log"));
     } finally {
       model.close();
     }
   }
 
-  /** Channel: start message → spawn the workers, then reply; anything else → an instant streamed reply. Workers: sleep 1, forever. */
-  private static ModelStep respond(RecordedRequest r, int perChannel) {
+  /**
+   * Channel: start message → spawn the workers, then reply; anything else → an instant streamed reply. Workers, for
+   * ever: a model call that takes 1 s and a set_status (model mode), or an instant model call and {@code sleep 1} in
+   * the shell (shell mode: a process spawn per step, which on 2 cores is mostly a CPU stress test).
+   */
+  private static ModelStep respond(RecordedRequest r, int perChannel, boolean shell) {
     return switch (RoleScript.roleOf(r)) {
-      case WORKER -> RoleScript.call("shell", new JsonObject().put("command", "sleep 1"));
+      case WORKER -> shell ? RoleScript.call("shell", new JsonObject().put("command", "sleep 1"))
+          : RoleScript.call("set_status", new JsonObject().put("status", "step " + r.messages().size()))
+              .delayed(Duration.ofSeconds(1));
       case CHANNEL -> {
         String last = String.valueOf(r.lastUserText());
-        if (last.contains(START) && !r.hasToolResult()) {
+        if (last.contains(START) && !r.hasToolResult() && perChannel > 0) {
           List<ModelStep.ToolCall> calls = new ArrayList<>();
           for (int i = 0; i < perChannel; i++) {
             calls.add(new ModelStep.ToolCall("spawn_worker", new JsonObject().put("task", "busy task " + i).encode()));
@@ -91,8 +102,8 @@ public final class ChannelResponsiveness {
     };
   }
 
-  private static void run(ScriptedModelServer model, int port, int channels, int perChannel, int seconds, int warmup)
-      throws Exception {
+  private static void run(ScriptedModelServer model, int port, int channels, int perChannel, int seconds, int warmup,
+      int pauseMillis) throws Exception {
     Vertx vertx = Vertx.vertx();
     HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
     HttpClient sseClient = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
@@ -139,7 +150,8 @@ public final class ChannelResponsiveness {
                 sentAt.remove(channel);
                 sawDelta.remove(channel);
                 if (now < window[1]) {
-                  vertx.setTimer(20 + (long) (Math.random() * 80), t -> ping(http, channel, sentAt));
+                  long pause = Math.max(1, Math.round(pauseMillis * (0.8 + 0.4 * Math.random())));
+                  vertx.setTimer(pause, t -> ping(http, channel, sentAt));
                 }
               }
             }
@@ -169,8 +181,8 @@ public final class ChannelResponsiveness {
     int workerCalls = (int) model.requests().stream().filter(r -> RoleScript.roleOf(r) == RoleScript.Role.WORKER).count();
     vertx.close().await();
     long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-    System.out.printf("channels=%d workers running at the end=%d worker model calls=%d measured=%ds messages=%d%n", channels,
-        runningWorkers, workerCalls, seconds, sorted.length);
+    System.out.printf("channels=%d pause=%dms workers running at the end=%d worker model calls=%d measured=%ds messages=%d%n",
+        channels, pauseMillis, runningWorkers, workerCalls, seconds, sorted.length);
     System.out.printf("send -> first outbound_message_delta ms: p50=%.2f p90=%.2f p99=%.2f max=%.2f%n", pct(sorted, 50),
         pct(sorted, 90), pct(sorted, 99), pct(sorted, 100));
   }

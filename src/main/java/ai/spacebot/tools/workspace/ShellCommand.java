@@ -12,9 +12,17 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-/** One {@code shell} call: starts {@code /bin/sh -c}, drains its output, enforces the timeout. Runs on its own thread. */
+/**
+ * One {@code shell} call: starts {@code /bin/sh -c}, drains its output, enforces the timeout. Runs on its own thread.
+ *
+ * <p>The shell runs in a session of its own ({@code setsid}), so a kill reaches every process it started by their
+ * process group, even children whose parent already exited. Where {@code setsid} is missing, the process tree is
+ * sampled while the command runs instead; that costs a scan of /proc per sample, which under many concurrent
+ * commands was most of the machine's CPU.
+ */
 final class ShellCommand {
-  /** How often the process tree is looked at while the command runs. */
+  private static final boolean SETSID = Files.isExecutable(Path.of("/usr/bin/setsid"));
+  /** How often the process tree is looked at while the command runs (only without setsid). */
   private static final long POLL_MILLIS = 200;
   /** How long to wait for the output to end once the shell is gone; a background child may hold the pipe forever. */
   private static final long DRAIN_MILLIS = 1000;
@@ -92,7 +100,8 @@ final class ShellCommand {
     if (cancelled) {
       return null;
     }
-    ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", command)
+    ProcessBuilder builder = (SETSID ? new ProcessBuilder("/usr/bin/setsid", "/bin/sh", "-c", command)
+        : new ProcessBuilder("/bin/sh", "-c", command))
         .directory(dir.toFile())
         .redirectInput(Redirect.from(new File("/dev/null")))
         .redirectErrorStream(true);
@@ -104,6 +113,16 @@ final class ShellCommand {
 
   /** Waits for the shell to exit; false when the timeout hit and the tree was killed. */
   private boolean waitOrKill(Process p) throws InterruptedException {
+    if (SETSID) {
+      if (p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        return true;
+      }
+      synchronized (this) {
+        killTree();
+      }
+      p.waitFor();
+      return false;
+    }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
     while (!p.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
       seen.removeIf(h -> !h.isAlive());
@@ -120,9 +139,24 @@ final class ShellCommand {
   }
 
   private void killTree() {
+    if (SETSID) {
+      killGroup(process.pid());
+    }
     process.descendants().forEach(seen::add);
     seen.forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
+  }
+
+  /** setsid made the shell a session and group leader, so its pid is the group id of everything it started. */
+  private static void killGroup(long pgid) {
+    try {
+      new ProcessBuilder("/bin/sh", "-c", "kill -KILL -- -" + pgid + " 2>/dev/null").redirectErrorStream(true)
+          .redirectOutput(Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      // the per-process kill below still runs
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static String soFar(String text) {
