@@ -162,6 +162,7 @@ final class Channel {
   void onReport(ProcessReport report, Message<JsonObject> msg) {
     lastActivity = System.currentTimeMillis();
     if (report instanceof ProcessReport.Result r) {
+      msg.reply(new JsonObject());
       processes.onResult(r);
       results.add(r);
       // Debounce: results close together share one turn.

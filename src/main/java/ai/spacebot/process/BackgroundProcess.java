@@ -3,6 +3,7 @@ package ai.spacebot.process;
 import ai.spacebot.bus.Addresses;
 import ai.spacebot.bus.AgentEvent;
 import ai.spacebot.bus.EventPublisher;
+import ai.spacebot.bus.InboundMessage;
 import ai.spacebot.bus.Outcome;
 import ai.spacebot.bus.ProcessControl;
 import ai.spacebot.bus.ProcessKind;
@@ -13,10 +14,12 @@ import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +43,8 @@ public abstract class BackgroundProcess {
   private MessageConsumer<JsonObject> control;
   private long wallTimer = -1;
   private boolean ended;
+  private int reports;
+  private static final DeliveryOptions REPORT = new DeliveryOptions().setSendTimeout(10_000);
   /** The tool loop running now, if any; cancel stops it. */
   protected ToolLoop loop;
 
@@ -136,9 +141,27 @@ public abstract class BackgroundProcess {
       return;
     }
     String body = text == null || text.isBlank() ? "(no result text)" : text.strip();
-    vertx.eventBus().send(replyTo,
-        new ProcessReport.Result(id, kind, agentId, channelId, outcome, body, waitingForInput).toJson());
+    ProcessReport.Result result = new ProcessReport.Result(id, kind, agentId, channelId, outcome, body, waitingForInput);
+    int n = ++reports;
+    vertx.eventBus().request(replyTo, result.toJson(), REPORT).onFailure(err -> asMessage(result, n, err));
     events.publish(completedEvent(outcome, body, waitingForInput));
+  }
+
+  /**
+   * The channel instance that started this process is gone (its node restarted, or it was moved): the
+   * result goes in as a system message of the conversation instead, stored before it is acknowledged
+   * like any message, so whichever node owns the conversation now answers it.
+   */
+  private void asMessage(ProcessReport.Result result, int n, Throwable why) {
+    log.info("[{}] {} {} could not reach its channel ({}); sending the result as a message", channelId, kind.wire(), id,
+        why.getMessage());
+    String platform = channelId.contains(":") ? channelId.substring(0, channelId.indexOf(':')) : channelId;
+    String text = "[" + kind.label() + " " + id + " finished (" + result.outcome().label() + ")]: " + result.text();
+    InboundMessage message = new InboundMessage(UUID.randomUUID().toString(), agentId, platform, channelId, "system",
+        kind.wire(), text, System.currentTimeMillis(), "result:" + id + ":" + n,
+        new JsonObject().put("process_result", true));
+    vertx.eventBus().request(Addresses.INBOUND, message.toJson(), REPORT).onFailure(err ->
+        log.warn("[{}] The result of {} {} is lost: {}", channelId, kind.wire(), id, err.getMessage()));
   }
 
   protected final void end(Outcome outcome, String text) {

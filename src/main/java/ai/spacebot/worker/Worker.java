@@ -7,7 +7,11 @@ import ai.spacebot.bus.ProcessKind;
 import ai.spacebot.bus.ProcessReport;
 import ai.spacebot.bus.WorkerStart;
 import ai.spacebot.channel.Prompts;
+import ai.spacebot.compactor.HistoryCut;
+import ai.spacebot.compactor.TokenEstimator;
 import ai.spacebot.config.AgentConfig;
+import ai.spacebot.config.CompactionSettings;
+import ai.spacebot.llm.ContextOverflow;
 import ai.spacebot.config.WorkerSettings;
 import ai.spacebot.llm.ChatJson;
 import ai.spacebot.llm.ToolLoop;
@@ -42,13 +46,21 @@ final class Worker extends BackgroundProcess {
   private final Duration modelTimeout;
   private final String template;
   private final WorkspaceTools workspace;
+  /** Above this share of the context window a worker drops the older half of its work before a segment. */
+  private static final double COMPACT_AT = 0.70;
+  private static final double COMPACT_FRACTION = 0.50;
+  /** After a provider's context-overflow refusal: drop this much and retry the segment once. */
+  private static final double OVERFLOW_FRACTION = 0.75;
+
+  private final CompactionSettings compaction;
   private final List<ChatMessage> conversation = new ArrayList<>();
+  private UserMessage taskMessage;
   private String lastText = "";
   private boolean waitingForInput;
 
   Worker(Vertx vertx, Context context, EventPublisher events, WorkerStart start, AgentConfig agent,
       WorkerSettings settings, StreamingChatModel model, Duration modelTimeout, String template,
-      WorkspaceTools workspace, Runnable onEnd) {
+      WorkspaceTools workspace, CompactionSettings compaction, Runnable onEnd) {
     super(vertx, context, events, start.workerId(), ProcessKind.WORKER, start.agentId(), start.channelId(),
         start.replyTo(), onEnd);
     this.start = start;
@@ -58,6 +70,7 @@ final class Worker extends BackgroundProcess {
     this.modelTimeout = modelTimeout;
     this.template = template;
     this.workspace = workspace;
+    this.compaction = compaction;
   }
 
   @Override
@@ -72,16 +85,43 @@ final class Worker extends BackgroundProcess {
             : "",
         "time", ZonedDateTime.now().format(DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm z"))))));
     conversation.addAll(ChatJson.fromJson(start.history()));
-    conversation.add(UserMessage.from("[Task]: " + start.task()));
-    runSegment(1);
+    taskMessage = UserMessage.from("[Task]: " + start.task());
+    conversation.add(taskMessage);
+    runSegment(1, false);
   }
 
-  private void runSegment(int segment) {
+  /**
+   * Keeps the work within the model's window: drops the oldest part of what the worker did (never its
+   * instructions or its task), without a model call. Segments of shell output can grow fast.
+   */
+  private void compact(double fraction) {
+    List<ChatMessage> rest = new ArrayList<>(conversation.subList(1, conversation.size()));
+    rest.remove(taskMessage);
+    if (rest.size() < 2) {
+      return;
+    }
+    List<ChatMessage> kept = HistoryCut.emergencyDrop(rest, fraction);
+    ChatMessage system = conversation.get(0);
+    conversation.clear();
+    conversation.add(system);
+    conversation.add(taskMessage);
+    conversation.addAll(kept);
+  }
+
+  private void runSegment(int segment, boolean afterOverflow) {
+    if (!afterOverflow && TokenEstimator.estimate(conversation) >= COMPACT_AT * compaction.contextWindow()) {
+      compact(COMPACT_FRACTION);
+    }
     List<Tool> tools = new ArrayList<>(workspace.tools());
     tools.add(new SetStatusTool(this::status));
     loop = new ToolLoop(context, model, tools, settings.segmentTurns(), modelTimeout, toolEvents());
     loop.run(List.copyOf(conversation)).onComplete(ar -> {
       if (ended()) {
+        return;
+      }
+      if (ar.failed() && !afterOverflow && ContextOverflow.is(ar.cause())) {
+        compact(OVERFLOW_FRACTION);
+        runSegment(segment, true);
         return;
       }
       if (ar.failed()) {
@@ -98,7 +138,7 @@ final class Worker extends BackgroundProcess {
       } else if (segment < settings.maxSegments()) {
         conversation.add(UserMessage.from("[Checkpoint " + segment + " of " + settings.maxSegments()
             + "]: continue the task; answer without a tool call when it is done."));
-        runSegment(segment + 1);
+        runSegment(segment + 1, false);
       } else {
         end(Outcome.PARTIAL, "Stopped after " + settings.maxSegments() + " segments of " + settings.segmentTurns()
             + " steps without finishing. " + partialResult());
@@ -125,7 +165,7 @@ final class Worker extends BackgroundProcess {
     }
     waitingForInput = false;
     conversation.add(UserMessage.from("[Follow-up]: " + text));
-    runSegment(1);
+    runSegment(1, false);
     return Future.succeededFuture();
   }
 

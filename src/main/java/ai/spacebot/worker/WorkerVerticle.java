@@ -59,7 +59,7 @@ public final class WorkerVerticle extends VerticleBase {
     Workspace.open(vertx, config.workspace(start.agentId())).compose(workspace -> {
       WorkspaceTools tools = WorkspaceTools.create(vertx, workspace, config.worker(), System.getenv());
       Worker worker = new Worker(vertx, context, events, start, agent.get(), config.worker(), model.get(),
-          models.timeout(), template, tools, () -> {});
+          models.timeout(), template, tools, config.compaction(), () -> {});
       return worker.start(Duration.ofSeconds(config.worker().timeoutSeconds()));
     })
         .onSuccess(v -> msg.reply(new JsonObject().put("worker_id", start.workerId())))

@@ -155,6 +155,52 @@ class ProcessLimitsIT {
   }
 
   @Test
+  void aWorkerDropsItsOlderWorkBeforeASegmentPastSeventyPercentOfTheWindow() {
+    String session = session();
+    String big = "head -c 12000 /dev/zero | tr '\\0' b";
+    RoleScript.on(model)
+        .then(CHANNEL, call("spawn_worker", new JsonObject().put("task", "print a lot").put("history", "clean")))
+        .then(CHANNEL, reply("started"))
+        .then(WORKER, call("shell", new JsonObject().put("command", big)))
+        .then(WORKER, call("shell", new JsonObject().put("command", "echo second")))
+        .then(WORKER, ModelStep.text("done"))
+        .otherwise(CHANNEL, r -> ModelStep.toolCall("skip", "{}"));
+    try (SseClient events = app.events("channel_id=portal:chat:main:" + session)) {
+      app.http.send("main", session, "Dan", "go");
+      SseEvent done = events.await("worker_completed", null, WAIT);
+      assertThat(done.json().getString("outcome")).isEqualTo("success");
+    }
+    List<RecordedRequest> calls = RoleScript.of(model, WORKER);
+    assertThat(calls).hasSize(3);
+    assertThat(calls.get(1).messages().encode()).contains("bbbbbbbbbb");
+    String third = calls.get(2).messages().encode();
+    assertThat(third).doesNotContain("bbbbbbbbbb").contains("[Compaction: ").contains("[Task]: print a lot");
+  }
+
+  @Test
+  void aWorkerWhoseModelRefusesAnOverlongPromptCutsItsWorkAndRetries() {
+    String session = session();
+    RoleScript.on(model)
+        .then(CHANNEL, call("spawn_worker", new JsonObject().put("task", "overflow once").put("history", "clean")))
+        .then(CHANNEL, reply("started"))
+        .then(WORKER, call("shell", new JsonObject().put("command", "echo one")))
+        .then(WORKER, call("shell", new JsonObject().put("command", "echo two")))
+        .then(WORKER, ModelStep.error(400, "This model's maximum context length is 4000 tokens."))
+        .then(WORKER, ModelStep.text("recovered"))
+        .otherwise(CHANNEL, r -> ModelStep.toolCall("skip", "{}"));
+    try (SseClient events = app.events("channel_id=portal:chat:main:" + session)) {
+      app.http.send("main", session, "Eve", "go");
+      SseEvent done = events.await("worker_completed", null, WAIT);
+      assertThat(done.json().getString("outcome")).isEqualTo("success");
+      assertThat(done.json().getString("result")).isEqualTo("recovered");
+    }
+    List<RecordedRequest> calls = RoleScript.of(model, WORKER);
+    assertThat(calls).hasSize(4);
+    assertThat(calls.get(3).messages().size()).isLessThan(calls.get(2).messages().size());
+    assertThat(calls.get(3).messages().encode()).contains("[Compaction: ").contains("[Task]: overflow once");
+  }
+
+  @Test
   void aWorkerPastItsWallClockEndsWithTimeout() {
     String session = session();
     RoleScript.on(model)

@@ -61,12 +61,49 @@ class WorkerClusterIT {
     }
   }
 
+  @Test
+  void aResultForAChannelWhoseNodeRestartedMeanwhileIsStillAnswered() throws Exception {
+    String yaml = "cluster:\n  name: spacebot-restart-" + UUID.randomUUID() + "\n";
+    Set<String> channelNode = Set.of("api", "channel", "portal", "memory", "compactor", "cortex");
+    try (ScriptedModelServer model = ScriptedModelServer.start()) {
+      RoleScript.on(model)
+          .then(CHANNEL, call("spawn_worker", new JsonObject().put("task", "take your time")))
+          .then(CHANNEL, reply("Started a slow worker."))
+          .then(WORKER, ModelStep.text("slow result 7313").delayed(Duration.ofSeconds(6)))
+          .otherwise(CHANNEL, r -> reply("Back after the restart: " + r.lastUserText()));
+      Path dirA = Files.createTempDirectory("spacebot-node");
+      int portA = TestApp.freePort();
+      TestApp nodeA = startNode(model, yaml, channelNode, dirA, portA);
+      TestApp nodeB = startNode(model, yaml, Set.of("worker"));
+      try {
+        try (SseClient events = nodeA.events("channel_id=portal:chat:main:rs")) {
+          nodeA.http.send("main", "rs", "Ula", "do the slow thing");
+          events.await("outbound_message", j -> j.getString("text").startsWith("Started"), WAIT);
+        }
+        nodeA.close(); // the channel's node goes away while the worker runs on node B
+        nodeA = startNode(model, yaml, channelNode, dirA, portA);
+        try (SseClient events = nodeA.events("channel_id=portal:chat:main:rs")) {
+          String text = events.await("outbound_message", j -> j.getString("text").startsWith("Back after"), WAIT).json()
+              .getString("text");
+          assertThat(text).contains("slow result 7313").contains("(Success)");
+        }
+      } finally {
+        nodeB.close();
+        nodeA.close();
+      }
+    }
+  }
+
   private static TestApp startNode(ScriptedModelServer model, String yaml, Set<String> only) throws Exception {
-    Path dir = Files.createTempDirectory("spacebot-node");
+    return startNode(model, yaml, only, Files.createTempDirectory("spacebot-node"), TestApp.freePort());
+  }
+
+  private static TestApp startNode(ScriptedModelServer model, String yaml, Set<String> only, Path dir, int port)
+      throws Exception {
     Files.writeString(dir.resolve("config.yaml"), yaml);
     Map<String, String> env = new HashMap<>(TestApp.envFor(model));
     env.put("SPACEBOT_DIR", dir.toString());
-    env.put("SPACEBOT_PORT", String.valueOf(TestApp.freePort()));
+    env.put("SPACEBOT_PORT", String.valueOf(port));
     SpacebotConfig config = new ConfigLoader(env).load(null).withCluster(true);
     return TestApp.start(config, env, dir, only);
   }
