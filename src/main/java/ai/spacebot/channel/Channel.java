@@ -72,8 +72,10 @@ final class Channel {
   private String prompt;
   private boolean running;
   private long lastActivity = System.currentTimeMillis();
-  /** Coalescing: the open window's timer, or -1. */
+  /** Coalescing: the open window's timer (or -1), when the first waiting message came, and whether all may wait. */
   private long windowTimer = -1;
+  private long pendingSince;
+  private boolean pendingCoalescable;
   /** Re-trigger: results waiting for their turn, the debounce timer, and turns used since the last user message. */
   private final List<ProcessReport.Result> results = new ArrayList<>();
   private long retriggerTimer = -1;
@@ -142,17 +144,15 @@ final class Channel {
     if (pending.stream().anyMatch(p -> p.id().equals(message.id()))) {
       return;
     }
-    boolean first = pending.isEmpty();
+    if (pending.isEmpty()) {
+      pendingSince = System.currentTimeMillis();
+      pendingCoalescable = true;
+    }
     pending.add(message);
     senders.add(senderKey(message.platform(), message.senderId(), message.senderName()));
     if (!coalescable(message)) {
+      pendingCoalescable = false;
       closeWindow();
-    } else if (first && !running && windowTimer < 0 && settings.coalesceWindowMs() > 0) {
-      int wait = Math.min(settings.coalesceWindowMs(), settings.coalesceMaxWaitMs());
-      windowTimer = context.owner().setTimer(wait, id -> {
-        windowTimer = -1;
-        maybeRun();
-      });
     }
     maybeRun();
     reportBusy();
@@ -234,9 +234,21 @@ final class Channel {
       return;
     }
     if (!pending.isEmpty()) {
-      if (windowTimer < 0) {
-        runUserTurn();
+      if (windowTimer >= 0) {
+        return;
       }
+      // A burst in a group waits until the window that its first message opened closes (also when that
+      // message came during a turn); anything that may not wait flushes the whole burst.
+      long wait = pendingSince + Math.min(settings.coalesceWindowMs(), settings.coalesceMaxWaitMs())
+          - System.currentTimeMillis();
+      if (pendingCoalescable && wait > 0) {
+        windowTimer = context.owner().setTimer(wait, id -> {
+          windowTimer = -1;
+          maybeRun();
+        });
+        return;
+      }
+      runUserTurn();
       return;
     }
     if (retriggerDue) {
