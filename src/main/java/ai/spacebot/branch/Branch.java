@@ -5,7 +5,7 @@ import ai.spacebot.bus.BranchStart;
 import ai.spacebot.bus.EventPublisher;
 import ai.spacebot.bus.Outcome;
 import ai.spacebot.bus.ProcessKind;
-import ai.spacebot.channel.Prompts;
+import ai.spacebot.llm.Prompts;
 import ai.spacebot.config.AgentConfig;
 import ai.spacebot.config.BranchSettings;
 import ai.spacebot.llm.ChatJson;
@@ -24,8 +24,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +59,7 @@ final class Branch extends BackgroundProcess {
     prompt.add(SystemMessage.from(Prompts.render(template, Map.of(
         "agent_name", agent.name(),
         "max_turns", String.valueOf(settings.maxTurns()),
-        "time", ZonedDateTime.now().format(DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm z"))))));
+        "time", Prompts.clock()))));
     prompt.addAll(ChatJson.fromJson(start.history()));
     prompt.add(UserMessage.from("[Branch task]: " + start.description()));
     List<Tool> tools = new ArrayList<>(MemoryTools.forAgent(vertx.eventBus(), agentId, channelId));

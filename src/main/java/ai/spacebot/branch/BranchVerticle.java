@@ -3,7 +3,7 @@ package ai.spacebot.branch;
 import ai.spacebot.bus.Addresses;
 import ai.spacebot.bus.BranchStart;
 import ai.spacebot.bus.EventPublisher;
-import ai.spacebot.channel.Prompts;
+import ai.spacebot.llm.Prompts;
 import ai.spacebot.config.AgentConfig;
 import ai.spacebot.config.SpacebotConfig;
 import ai.spacebot.llm.ModelCatalog;

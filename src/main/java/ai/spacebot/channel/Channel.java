@@ -10,6 +10,7 @@ import ai.spacebot.config.AgentConfig;
 import ai.spacebot.config.ChannelSettings;
 import ai.spacebot.llm.ContextOverflow;
 import ai.spacebot.llm.PartialJsonString;
+import ai.spacebot.llm.Prompts;
 import ai.spacebot.llm.ToolLoop;
 import ai.spacebot.store.PendingDelivery;
 import ai.spacebot.store.TranscriptMessage;
@@ -25,8 +26,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -457,7 +456,7 @@ final class Channel {
           "soul", identity.soul(),
           "identity", identity.identity(),
           "role", identity.role(),
-          "time", ZonedDateTime.now().format(DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm z")),
+          "time", Prompts.clock(),
           "platform", platform,
           "status", status));
     }

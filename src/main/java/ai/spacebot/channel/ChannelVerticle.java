@@ -1,5 +1,6 @@
 package ai.spacebot.channel;
 
+import ai.spacebot.llm.Prompts;
 import ai.spacebot.bus.Addresses;
 import ai.spacebot.bus.AgentEvent;
 import ai.spacebot.bus.EventPublisher;

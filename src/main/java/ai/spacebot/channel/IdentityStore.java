@@ -1,5 +1,6 @@
 package ai.spacebot.channel;
 
+import ai.spacebot.llm.Prompts;
 import ai.spacebot.config.AgentConfig;
 import ai.spacebot.config.SpacebotConfig;
 import io.vertx.core.Future;

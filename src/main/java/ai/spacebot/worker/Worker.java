@@ -6,7 +6,7 @@ import ai.spacebot.bus.Outcome;
 import ai.spacebot.bus.ProcessKind;
 import ai.spacebot.bus.ProcessReport;
 import ai.spacebot.bus.WorkerStart;
-import ai.spacebot.channel.Prompts;
+import ai.spacebot.llm.Prompts;
 import ai.spacebot.compactor.HistoryCut;
 import ai.spacebot.compactor.TokenEstimator;
 import ai.spacebot.config.AgentConfig;
@@ -26,8 +26,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +81,7 @@ final class Worker extends BackgroundProcess {
         "interactive", start.interactive()
             ? "- You are interactive: after your answer you may get follow-up messages; each is a new instruction.\n"
             : "",
-        "time", ZonedDateTime.now().format(DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm z"))))));
+        "time", Prompts.clock()))));
     conversation.addAll(ChatJson.fromJson(start.history()));
     taskMessage = UserMessage.from("[Task]: " + start.task());
     conversation.add(taskMessage);

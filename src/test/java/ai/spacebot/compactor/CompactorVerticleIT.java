@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.spacebot.bus.Addresses;
 import ai.spacebot.bus.CompactionCheck;
 import ai.spacebot.bus.CompactionDecision;
-import ai.spacebot.channel.Prompts;
+import ai.spacebot.llm.Prompts;
 import ai.spacebot.config.ConfigLoader;
 import ai.spacebot.config.SpacebotConfig;
 import ai.spacebot.llm.ChatJson;

@@ -1,4 +1,4 @@
-package ai.spacebot.channel;
+package ai.spacebot.llm;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +23,14 @@ public final class Prompts {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static final java.time.format.DateTimeFormatter CLOCK =
+      java.time.format.DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm z");
+
+  /** The current time as every prompt shows it (minute precision). */
+  public static String clock() {
+    return java.time.ZonedDateTime.now().format(CLOCK);
   }
 
   /** Replaces each {@code {{key}}} with its value; unknown keys are left as written. */
