@@ -163,6 +163,8 @@ final class Channel {
     if (report instanceof ProcessReport.Result r) {
       msg.reply(new JsonObject());
       processes.onResult(r);
+      // Stored on arrival, so a stop before its turn loses nothing: the next turn sees it in history.
+      persistResult(r, resultText(r));
       results.add(r);
       // Debounce: results close together share one turn.
       if (retriggerTimer >= 0) {
@@ -263,9 +265,7 @@ final class Channel {
         List<ProcessReport.Result> capped = new ArrayList<>(results);
         results.clear();
         for (ProcessReport.Result r : capped) {
-          String text = "[Background " + r.kind().wire() + " " + r.processId() + " completed]: " + r.text();
-          persistResult(r, text);
-          remember(UserMessage.from(text));
+          remember(UserMessage.from("[Background " + r.kind().wire() + " " + r.processId() + " completed]: " + r.text()));
         }
         reportBusy();
       }
@@ -294,7 +294,7 @@ final class Channel {
     start(runTurn(incoming, List.of(), "retrigger:" + UUID.randomUUID(), Math.min(3, settings.maxTurns())));
   }
 
-  /** The waiting results as history messages (and in the transcript); the debounce is over. */
+  /** The waiting results as history messages; the debounce is over. */
   private List<ChatMessage> takeResults() {
     if (retriggerTimer >= 0) {
       context.owner().cancelTimer(retriggerTimer);
@@ -303,15 +303,17 @@ final class Channel {
     retriggerDue = false;
     List<ChatMessage> out = new ArrayList<>();
     for (ProcessReport.Result r : results) {
-      String text = r.kind() == ProcessKind.BRANCH
-          ? "[Branch " + r.processId() + " concluded (" + r.outcome().label() + ")]: " + r.text()
-          : "[Worker " + r.processId() + " " + (r.waitingForInput() ? "answered and waits for input via route" : "completed")
-              + " (" + r.outcome().label() + ")]: " + r.text();
-      persistResult(r, text);
-      out.add(UserMessage.from(text));
+      out.add(UserMessage.from(resultText(r)));
     }
     results.clear();
     return out;
+  }
+
+  private static String resultText(ProcessReport.Result r) {
+    return r.kind() == ProcessKind.BRANCH
+        ? "[Branch " + r.processId() + " concluded (" + r.outcome().label() + ")]: " + r.text()
+        : "[Worker " + r.processId() + " " + (r.waitingForInput() ? "answered and waits for input via route" : "completed")
+            + " (" + r.outcome().label() + ")]: " + r.text();
   }
 
   private void persistResult(ProcessReport.Result r, String text) {
