@@ -39,6 +39,19 @@ public final class Addresses {
   /** Request {channel_id, process_id, reason?}; the cortex cancels it. Failure 404 when no such process runs. */
   public static final String CORTEX_CANCEL = "spacebot.cortex.cancel";
 
+  /** Usage ledger: send a {@link UsageRecord} (no reply). */
+  public static final String USAGE_RECORD = "spacebot.usage.record";
+  /** Request {agent_id, from?, to?, group_by: model|day|process}; reply {rows:[...], total_cost_usd}. */
+  public static final String USAGE_QUERY = "spacebot.usage.query";
+  /** Request {agent_id, daily_usd?, conversation_daily_usd?}: an operator changes a budget at run time. */
+  public static final String BUDGET_SET = "spacebot.usage.budget.set";
+  /** Request {}: reply {blocked:[{agent_id, conversation_id?, until}]}, what is over budget now. */
+  public static final String BUDGET_STATE = "spacebot.usage.budget.state";
+  /** Publish {agent_id, conversation_id?, blocked, until}: a scope went over (or back under) its budget. */
+  public static final String BUDGET_CHANGED = "spacebot.usage.budget.changed";
+  /** Publish {model, until, reason}: every node skips that model until then (429 past retries, quota). */
+  public static final String MODEL_COOLDOWN = "spacebot.llm.cooldown";
+
   /** A running branch's or worker's control address: {@link ProcessControl} (cancel, input). */
   public static String process(String processId) {
     return "spacebot.process." + processId;

@@ -219,6 +219,41 @@ public sealed interface AgentEvent {
     }
   }
 
+  /** A model is skipped for a while: rate-limited past its retries, or out of quota/credit (operator-visible). */
+  record ModelCooldown(String agentId, String channelId, String model, String reason, long untilMillis, boolean quota)
+      implements AgentEvent {
+    public String type() {
+      return "model_cooldown";
+    }
+
+    public JsonObject fields() {
+      return new JsonObject().put("model", model).put("reason", reason).put("until", untilMillis).put("quota", quota);
+    }
+  }
+
+  /** A scope's spending reached {@code warn_at} of its daily budget; {@code channel_id} set for a conversation cap. */
+  record BudgetWarning(String agentId, String channelId, double spentUsd, double budgetUsd) implements AgentEvent {
+    public String type() {
+      return "budget_warning";
+    }
+
+    public JsonObject fields() {
+      return new JsonObject().put("spent_usd", spentUsd).put("budget_usd", budgetUsd);
+    }
+  }
+
+  /** A scope reached its daily budget: no more model calls for it until {@code until}. */
+  record BudgetExceeded(String agentId, String channelId, double spentUsd, double budgetUsd, long untilMillis)
+      implements AgentEvent {
+    public String type() {
+      return "budget_exceeded";
+    }
+
+    public JsonObject fields() {
+      return new JsonObject().put("spent_usd", spentUsd).put("budget_usd", budgetUsd).put("until", untilMillis);
+    }
+  }
+
   record Error(String agentId, String channelId, String message) implements AgentEvent {
     public String type() {
       return "error";

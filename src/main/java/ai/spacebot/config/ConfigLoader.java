@@ -29,10 +29,14 @@ public final class ConfigLoader {
 
   private static final Map<String, Set<String>> KNOWN_KEYS = Map.ofEntries(
       Map.entry("", Set.of("api", "store", "llm", "defaults", "agents", "channel", "branch", "worker", "compaction",
-          "cortex", "delivery", "events", "cluster")),
+          "cortex", "budget", "delivery", "events", "cluster")),
       Map.entry("api", Set.of("port", "bind", "auth_token", "max_message_bytes", "max_body_bytes")),
       Map.entry("store", Set.of("kind", "postgres")),
-      Map.entry("llm", Set.of("timeout_seconds", "providers")),
+      Map.entry("llm", Set.of("timeout_seconds", "providers", "fallbacks", "retry", "cooldown_seconds",
+          "quota_cooldown_seconds", "circuit_breaker", "prices")),
+      Map.entry("llm.retry", Set.of("max_attempts", "initial_backoff_ms", "max_retry_after_seconds")),
+      Map.entry("llm.circuit_breaker", Set.of("failure_rate", "window", "open_seconds")),
+      Map.entry("budget", Set.of("daily_usd", "conversation_daily_usd", "timezone", "warn_at")),
       Map.entry("defaults", Set.of("routing")),
       Map.entry("channel", Set.of("max_turns", "history_limit", "retrigger_debounce_ms", "max_retriggers",
           "coalesce_window_ms", "coalesce_max_wait_ms")),
@@ -49,7 +53,7 @@ public final class ConfigLoader {
       Map.entry("cluster", Set.of("name", "host", "port", "members")));
 
   private static final Set<String> PROVIDER_KEYS = Set.of("kind", "api_key", "base_url", "default_model");
-  private static final Set<String> AGENT_KEYS = Set.of("id", "name", "routing");
+  private static final Set<String> AGENT_KEYS = Set.of("id", "name", "routing", "budget");
 
   private final Map<String, String> env;
 
@@ -134,11 +138,22 @@ public final class ConfigLoader {
     }
 
     Map<String, ProviderConfig> providers = providers(t);
-    LlmConfig llm = new LlmConfig(providers, t.integer("llm.timeout_seconds", 120, 1, 3600));
+    LlmConfig llm = new LlmConfig(providers, t.integer("llm.timeout_seconds", 120, 1, 3600), fallbacks(t, providers),
+        new ResilienceSettings(
+            t.integer("llm.retry.max_attempts", 3, 1, 10),
+            t.integer("llm.retry.initial_backoff_ms", 500, 1, 60_000),
+            t.integer("llm.retry.max_retry_after_seconds", 30, 0, 3600),
+            t.integer("llm.cooldown_seconds", 60, 0, 86_400),
+            t.integer("llm.quota_cooldown_seconds", 3600, 0, 604_800),
+            t.integer("llm.circuit_breaker.failure_rate", 50, 1, 100),
+            t.integer("llm.circuit_breaker.window", 10, 1, 1000),
+            t.integer("llm.circuit_breaker.open_seconds", 30, 1, 86_400)),
+        prices(t));
 
     Routing fallback = fallbackRouting(providers);
     Routing defaults = routing(t, "defaults.routing", providers);
-    List<AgentConfig> agents = agents(t, providers, defaults.orElse(fallback));
+    BudgetSettings budget = budget(t, "budget", BudgetSettings.NONE);
+    List<AgentConfig> agents = agents(t, providers, defaults.orElse(fallback), budget);
 
     return new SpacebotConfig(
         dataDir,
@@ -208,6 +223,60 @@ public final class ConfigLoader {
     return c;
   }
 
+  /** {@code llm.fallbacks}: a list of {model, then: [up to 3 models]}. */
+  private static Map<String, List<String>> fallbacks(ConfigTree t, Map<String, ProviderConfig> providers) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    List<ConfigTree> items = t.mappings("llm.fallbacks");
+    for (ConfigTree f : items) {
+      String model = f.string("model", null);
+      if (model == null) {
+        throw f.fail("model", null, "is missing (" + t.origin("llm.fallbacks") + ")");
+      }
+      List<String> then = f.strings("then");
+      if (then.isEmpty() || then.size() > 3) {
+        throw f.fail("then", f.find("then"), "must list 1 to 3 fallback models for " + model);
+      }
+      checkModel(f.full("model"), model, f.origin("model"), providers);
+      for (String m : then) {
+        checkModel(f.full("then"), m, f.origin("then"), providers);
+      }
+      out.put(model, List.copyOf(then));
+    }
+    return out;
+  }
+
+  /** {@code llm.prices}: a list of {model, input, output, cached_input?} in USD per million tokens. */
+  private static Map<String, LlmConfig.Price> prices(ConfigTree t) {
+    Map<String, LlmConfig.Price> out = new LinkedHashMap<>();
+    for (ConfigTree p : t.mappings("llm.prices")) {
+      String model = p.string("model", null);
+      if (model == null) {
+        throw p.fail("model", null, "is missing (" + t.origin("llm.prices") + ")");
+      }
+      double input = p.decimal("input", -1, 0, 10_000);
+      double output = p.decimal("output", -1, 0, 10_000);
+      if (input < 0 || output < 0) {
+        throw p.fail(input < 0 ? "input" : "output", null, "is missing for " + model + " (USD per million tokens)");
+      }
+      out.put(model, new LlmConfig.Price(input, output, p.decimal("cached_input", input, 0, 10_000)));
+    }
+    return out;
+  }
+
+  private BudgetSettings budget(ConfigTree t, String path, BudgetSettings fallback) {
+    Double daily = t.string(path + ".daily_usd", null) == null ? fallback.dailyUsd()
+        : Double.valueOf(t.decimal(path + ".daily_usd", 0, 0, 1_000_000));
+    Double conversation = t.string(path + ".conversation_daily_usd", null) == null ? fallback.conversationDailyUsd()
+        : Double.valueOf(t.decimal(path + ".conversation_daily_usd", 0, 0, 1_000_000));
+    String zone = t.string(path + ".timezone", fallback.timezone());
+    try {
+      java.time.ZoneId.of(zone);
+    } catch (java.time.DateTimeException e) {
+      throw t.fail(path + ".timezone", t.find(path + ".timezone"), "is not a time zone, e.g. UTC or Europe/Berlin: \"" + zone + "\"");
+    }
+    return new BudgetSettings(daily, conversation, zone, t.decimal(path + ".warn_at", fallback.warnAt(), 0.01, 1.0));
+  }
+
   private Map<String, ProviderConfig> providers(ConfigTree t) {
     Map<String, ProviderConfig> out = new LinkedHashMap<>();
     for (String id : t.keys("llm.providers")) {
@@ -244,7 +313,8 @@ public final class ConfigLoader {
     return Routing.NONE;
   }
 
-  private List<AgentConfig> agents(ConfigTree t, Map<String, ProviderConfig> providers, Routing defaults) {
+  private List<AgentConfig> agents(ConfigTree t, Map<String, ProviderConfig> providers, Routing defaults,
+      BudgetSettings budget) {
     List<AgentConfig> out = new ArrayList<>();
     List<ConfigTree> items = t.mappings("agents");
     for (int i = 0; i < items.size(); i++) {
@@ -262,8 +332,11 @@ public final class ConfigLoader {
       Routing own = routing(a, "routing", providers);
       // SPACEBOT_MODEL sets every slot of every agent, overriding files.
       String forced = env.get("SPACEBOT_MODEL");
-      Routing resolved = forced != null && !forced.isBlank() ? Routing.all(forced.trim()) : own.orElse(defaults);
-      out.add(new AgentConfig(id, a.string("name", id), resolved));
+      Routing resolved = forced != null && !forced.isBlank()
+          ? new Routing(forced.trim(), forced.trim(), forced.trim(), forced.trim(), forced.trim(), Map.of(), Routing.Tiers.NONE)
+              .orElse(own.orElse(defaults))
+          : own.orElse(defaults);
+      out.add(new AgentConfig(id, a.string("name", id), resolved, budget(a, "budget", budget)));
     }
     if (out.isEmpty()) {
       throw new ConfigException("agents must list at least one agent (" + t.origin("agents") + ")");
@@ -273,8 +346,32 @@ public final class ConfigLoader {
 
   private Routing routing(ConfigTree t, String path, Map<String, ProviderConfig> providers) {
     for (String key : t.keys(path)) {
-      if (!SLOTS.contains(key)) {
-        throw t.fail(path + "." + key, t.find(path + "." + key), "is not a process slot; use one of " + SLOTS);
+      if (!SLOTS.contains(key) && !key.equals("task_overrides") && !key.equals("tiers")) {
+        throw t.fail(path + "." + key, t.find(path + "." + key), "is not a process slot, task_overrides or tiers; "
+            + "slots are " + SLOTS);
+      }
+    }
+    Map<String, String> tasks = new LinkedHashMap<>();
+    for (String task : t.keys(path + ".task_overrides")) {
+      String key = path + ".task_overrides." + task;
+      String model = t.string(key, null);
+      if (model != null) {
+        checkModel(t.full(key), model, t.origin(key), providers);
+        tasks.put(task, model);
+      }
+    }
+    String[] tierNames = {"light", "standard", "heavy"};
+    String[] tierModels = new String[3];
+    for (String key : t.keys(path + ".tiers")) {
+      if (!List.of(tierNames).contains(key)) {
+        throw t.fail(path + ".tiers." + key, t.find(path + ".tiers." + key), "is not a tier; use light, standard or heavy");
+      }
+    }
+    for (int i = 0; i < 3; i++) {
+      String key = path + ".tiers." + tierNames[i];
+      tierModels[i] = t.string(key, null);
+      if (tierModels[i] != null) {
+        checkModel(t.full(key), tierModels[i], t.origin(key), providers);
       }
     }
     String[] slots = {"channel", "branch", "worker", "compactor", "cortex"};
@@ -286,7 +383,8 @@ public final class ConfigLoader {
         checkModel(t.full(key), models[i], t.origin(key), providers);
       }
     }
-    return new Routing(models[0], models[1], models[2], models[3], models[4]);
+    return new Routing(models[0], models[1], models[2], models[3], models[4], tasks,
+        new Routing.Tiers(tierModels[0], tierModels[1], tierModels[2]));
   }
 
   private static void checkModel(String key, String model, String origin, Map<String, ProviderConfig> providers) {
