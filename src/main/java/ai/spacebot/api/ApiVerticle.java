@@ -68,6 +68,8 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/api/channels").handler(this::channels);
     router.get("/api/workers").handler(this::workers);
     router.post("/api/channels/cancel-process").handler(this::cancelProcess);
+    router.put("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.api().maxBodyBytes()));
+    router.put("/api/channels/model").handler(this::pinModel);
     router.post("/api/agents/memories").handler(this::saveMemory);
     router.get("/api/agents/memories").handler(this::listMemories);
     router.post("/api/agents/memories/import").handler(this::importMemories);
@@ -244,6 +246,27 @@ public final class ApiVerticle extends VerticleBase {
     String processId = PortalRequests.requiredString(body, "process_id", 128);
     forward(ctx, Addresses.CORTEX_CANCEL, new JsonObject().put("channel_id", channelId).put("process_id", processId)
         .put("reason", "cancelled through the API"));
+  }
+
+  /** Pins a conversation to a model ({@code model: null} unpins): it wins over every other routing rule. */
+  private void pinModel(RoutingContext ctx) {
+    JsonObject body = PortalRequests.jsonBody(ctx);
+    String agentId = agent(PortalRequests.requiredString(body, "agent_id", 64), "agent_id").id();
+    String channelId = PortalRequests.requiredString(body, "channel_id", 512);
+    String model = PortalRequests.optionalString(body, "model", 256);
+    if (model != null) {
+      int slash = model.indexOf('/');
+      if (slash <= 0 || slash == model.length() - 1) {
+        throw ApiError.badRequest("model", "model must be provider/model, e.g. openai/gpt-4.1-mini");
+      }
+      String provider = model.substring(0, slash);
+      if (!config.llm().providers().containsKey(provider)) {
+        throw ApiError.badRequest("model", "provider \"" + provider + "\" is not configured; configured: "
+            + String.join(", ", config.llm().providers().keySet()));
+      }
+    }
+    forward(ctx, Addresses.CHANNEL_MODEL, new JsonObject().put("channel_id", channelId).put("agent_id", agentId)
+        .put("model", model));
   }
 
   private Future<JsonArray> processTable(JsonObject ask) {

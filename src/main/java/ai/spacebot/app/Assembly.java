@@ -10,6 +10,7 @@ import ai.spacebot.channel.IdentityStore;
 import ai.spacebot.config.SpacebotConfig;
 import ai.spacebot.cortex.CortexVerticle;
 import ai.spacebot.llm.ModelCatalog;
+import ai.spacebot.llm.routing.ModelRouter;
 import ai.spacebot.memory.Embeddings;
 import ai.spacebot.memory.MemoryStore;
 import ai.spacebot.memory.MemoryVerticle;
@@ -31,6 +32,7 @@ final class Assembly {
   private final SpacebotConfig config;
   private final Intake intake;
   private final ModelCatalog models;
+  private final ModelRouter router;
   private TranscriptRepository transcript;
   private IdentityStore identities;
   private MemoryStore memories;
@@ -41,6 +43,7 @@ final class Assembly {
     this.config = config;
     this.intake = intake;
     this.models = new ModelCatalog(vertx, config.llm());
+    this.router = new ModelRouter(models);
   }
 
   /** Only processes that keep conversations or memories need the database. */
@@ -70,7 +73,7 @@ final class Assembly {
     }
     if (d.className().equals(ChannelVerticle.class.getName())) {
       AtomicInteger shard = new AtomicInteger();
-      return () -> new ChannelVerticle(config, transcript, models, identities, shard.getAndIncrement());
+      return () -> new ChannelVerticle(config, transcript, router, identities, shard.getAndIncrement());
     }
     if (d.className().equals(MemoryVerticle.class.getName())) {
       return () -> new MemoryVerticle(memories);

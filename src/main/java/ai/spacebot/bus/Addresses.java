@@ -30,6 +30,8 @@ public final class Addresses {
   public static final String TRANSCRIPT_SEARCH = "spacebot.transcript.search";
   /** Request {agent_id?}; reply {channels:[{channel_id, agent_id, platform, last_activity_at, messages}]}. */
   public static final String CHANNEL_LIST = "spacebot.channel.list";
+  /** Request {channel_id, agent_id, model|null}: pin a conversation to a model (null unpins); reply {channel_id, model}. */
+  public static final String CHANNEL_MODEL = "spacebot.channel.model";
   /** Compactor: request {@link CompactionCheck}, reply {@link CompactionDecision}. */
   public static final String COMPACTOR_CHECK = "spacebot.compactor.check";
   /** Compactor: request {agent_id, channel_id, messages:[chat messages]}, reply {summary}. */
@@ -77,6 +79,11 @@ public final class Addresses {
 
   public static String channelShard(int shard) {
     return "spacebot.channel.shard." + shard;
+  }
+
+  /** Node-local control messages for one channel shard ({type: model, channel_id, model}). */
+  public static String channelShardControl(int shard) {
+    return "spacebot.channel.shard." + shard + ".control";
   }
 
   public static String outbound(String platform) {

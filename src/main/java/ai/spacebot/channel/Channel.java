@@ -12,6 +12,8 @@ import ai.spacebot.llm.ContextOverflow;
 import ai.spacebot.llm.PartialJsonString;
 import ai.spacebot.llm.Prompts;
 import ai.spacebot.llm.ToolLoop;
+import ai.spacebot.llm.CallContext;
+import ai.spacebot.llm.routing.ModelRouter;
 import ai.spacebot.store.PendingDelivery;
 import ai.spacebot.store.TranscriptMessage;
 import ai.spacebot.tools.ToolOutput;
@@ -70,6 +72,8 @@ final class Channel {
   private String promptStatus;
   private String prompt;
   private boolean running;
+  /** The model this conversation is pinned to (API, later /model), or null. */
+  private String modelOverride;
   private long lastActivity = System.currentTimeMillis();
   /** Coalescing: the open window's timer (or -1), when the first waiting message came, and whether all may wait. */
   private long windowTimer = -1;
@@ -108,9 +112,16 @@ final class Channel {
         });
   }
 
-  /** Loads the transcript, then runs whatever arrived meanwhile. */
+  void setModelOverride(String model) {
+    modelOverride = model;
+  }
+
+  /** Loads the transcript and the conversation's model pin, then runs whatever arrived meanwhile. */
   Future<Void> open() {
-    return services.transcript().history(conversationId, settings.historyLimit())
+    Future<String> pin = services.transcript().modelOverride(conversationId)
+        .onSuccess(m -> modelOverride = modelOverride != null ? modelOverride : m)
+        .otherwise((String) null);
+    return pin.compose(v -> services.transcript().history(conversationId, settings.historyLimit()))
         .onSuccess(messages -> {
           List<ChatMessage> loadedHistory = new ArrayList<>();
           for (TranscriptMessage m : messages) {
@@ -179,7 +190,8 @@ final class Channel {
     } else if (report instanceof ProcessReport.Status s) {
       processes.onStatus(s);
     } else if (report instanceof ProcessReport.SpawnWorker w) {
-      processes.worker(w.task(), w.interactive(), fork(List.of()), agent.routing().worker())
+      processes.worker(w.task(), w.interactive(), fork(List.of()),
+          services.router().forProcess(agent, "worker", modelOverride, null))
           .onSuccess(id -> msg.reply(new JsonObject().put("worker_id", id)))
           .onFailure(err -> msg.fail(409, err.getMessage()));
     }
@@ -286,12 +298,13 @@ final class Channel {
     }
     batch.forEach(m -> incoming.add(userMessage(m.senderName(), m.text())));
     List<String> ids = batch.stream().map(InboundMessage::id).toList();
-    start(runTurn(incoming, ids, "reply:" + ids.get(0), settings.maxTurns()));
+    List<String> texts = batch.stream().map(InboundMessage::text).toList();
+    start(runTurn(incoming, ids, texts, "reply:" + ids.get(0), settings.maxTurns()));
   }
 
   private void runRetrigger() {
     List<ChatMessage> incoming = takeResults();
-    start(runTurn(incoming, List.of(), "retrigger:" + UUID.randomUUID(), Math.min(3, settings.maxTurns())));
+    start(runTurn(incoming, List.of(), List.of(), "retrigger:" + UUID.randomUUID(), Math.min(3, settings.maxTurns())));
   }
 
   /** The waiting results as history messages; the debounce is over. */
@@ -342,9 +355,12 @@ final class Channel {
    * {@code ids} are the inbound messages it answers (none for a re-trigger); {@code replyKey} keeps its
    * reply from being queued twice.
    */
-  private Future<Void> runTurn(List<ChatMessage> incoming, List<String> ids, String replyKey, int maxTurns) {
+  private Future<Void> runTurn(List<ChatMessage> incoming, List<String> ids, List<String> userTexts, String replyKey,
+      int maxTurns) {
     typing(true);
-    Optional<StreamingChatModel> model = services.models().streaming(agent.routing().channel());
+    ModelRouter.Route route = services.router().channelTurn(agent, modelOverride, userTexts);
+    Optional<StreamingChatModel> model = services.router().model(
+        new CallContext(agent.id(), "channel", conversationId, conversationId, route.tier()), route.model());
     if (model.isEmpty()) {
       return fail(ids, incoming, TurnErrors.NO_MODEL);
     }
@@ -372,7 +388,7 @@ final class Channel {
     prompt.addAll(history);
     prompt.addAll(incoming);
     ToolLoop loop = new ToolLoop(context, model, ChannelTools.forTurn(state, new TurnActions(incoming)), maxTurns,
-        services.models().timeout(), new Streamer());
+        services.router().catalog().timeout(), new Streamer());
     return loop.run(prompt).map(r -> new Attempt(r, state)).recover(err -> {
       if (mayRetry && ContextOverflow.is(err) && !history.isEmpty()) {
         log.warn("[{}] The model's context overflowed; dropping the oldest history and retrying once", conversationId);
@@ -416,11 +432,26 @@ final class Channel {
         .onComplete(ar -> typing(false));
   }
 
+  /**
+   * A turn that got no answer. The people who asked get a short apology with the reason (a re-trigger
+   * turn, which nobody asked for, only leaves a line in the transcript); their messages stay in history.
+   */
   private Future<Void> fail(List<String> ids, List<ChatMessage> incoming, String explanation) {
     services.events().publish(new AgentEvent.Error(agent.id(), conversationId, explanation));
-    return services.transcript()
-        .failTurn(conversationId, agent.id(), platform, ids, UUID.randomUUID().toString(), explanation)
-        .onSuccess(v -> incoming.forEach(this::remember))
+    if (ids.isEmpty()) {
+      return services.transcript()
+          .failTurn(conversationId, agent.id(), platform, ids, UUID.randomUUID().toString(), explanation)
+          .onSuccess(v -> incoming.forEach(this::remember))
+          .onComplete(ar -> typing(false));
+    }
+    OutboundMessage apology = new OutboundMessage(UUID.randomUUID().toString(), OutboundMessage.MESSAGE, agent.id(),
+        platform, conversationId, TurnErrors.apology(explanation), ids.get(ids.size() - 1), "apology:" + ids.get(0));
+    return services.transcript().failTurnWithApology(ids, explanation, apology)
+        .compose(recorded -> {
+          incoming.forEach(this::remember);
+          return recorded ? services.outbox().deliver(new PendingDelivery(apology.id(), apology, 0))
+              : Future.<Void>succeededFuture();
+        })
         .onComplete(ar -> typing(false));
   }
 
@@ -486,12 +517,14 @@ final class Channel {
       this.incoming = incoming;
     }
 
-    public Future<String> branch(String description) {
-      return processes.branch(description, fork(incoming), agent.routing().branch());
+    public Future<String> branch(String description, String taskType) {
+      return processes.branch(description, fork(incoming),
+          services.router().forProcess(agent, "branch", modelOverride, taskType));
     }
 
-    public Future<String> spawnWorker(String task, boolean interactive, boolean clean) {
-      return processes.worker(task, interactive, clean ? List.of() : fork(incoming), agent.routing().worker());
+    public Future<String> spawnWorker(String task, boolean interactive, boolean clean, String taskType) {
+      return processes.worker(task, interactive, clean ? List.of() : fork(incoming),
+          services.router().forProcess(agent, "worker", modelOverride, taskType));
     }
 
     public Future<Void> route(String workerId, String message) {

@@ -2,7 +2,7 @@ package ai.spacebot.channel;
 
 import ai.spacebot.bus.EventPublisher;
 import ai.spacebot.config.SpacebotConfig;
-import ai.spacebot.llm.ModelCatalog;
+import ai.spacebot.llm.routing.ModelRouter;
 import ai.spacebot.messaging.OutboxDispatcher;
 import ai.spacebot.store.TranscriptRepository;
 
@@ -10,7 +10,7 @@ import ai.spacebot.store.TranscriptRepository;
 record ChannelServices(
     SpacebotConfig config,
     TranscriptRepository transcript,
-    ModelCatalog models,
+    ModelRouter router,
     IdentityStore identities,
     EventPublisher events,
     OutboxDispatcher outbox,

@@ -20,10 +20,11 @@ final class ChannelTools {
 
   /** What the process tools ask of the channel; each answers at once, the work runs elsewhere. */
   interface Actions {
-    Future<String> branch(String description);
+    /** @param taskType e.g. coding: picks the model from the agent's task overrides; may be null */
+    Future<String> branch(String description, String taskType);
 
     /** @param clean the worker sees only its task, not this conversation */
-    Future<String> spawnWorker(String task, boolean interactive, boolean clean);
+    Future<String> spawnWorker(String task, boolean interactive, boolean clean, String taskType);
 
     Future<Void> route(String workerId, String message);
 
@@ -46,6 +47,7 @@ final class ChannelTools {
             + "(\"remember that …\"), search the conversation's history, plan. Returns at once; the conclusion "
             + "arrives as a message and you answer then. Does not end your turn.",
         p -> p.addStringProperty("description", "What the branch should think about or do, self-contained.")
+            .addStringProperty("task_type", "Optional kind of task, e.g. coding, when a model is configured for it.")
             .required("description"));
 
     public ToolSpecification specification() {
@@ -53,7 +55,7 @@ final class ChannelTools {
     }
 
     public Future<ToolOutput> execute(JsonObject args) {
-      return actions.branch(requiredString(args, "description"))
+      return actions.branch(requiredString(args, "description"), optionalString(args, "task_type"))
           .map(id -> ToolOutput.ok("Branch " + id + " started; its conclusion will arrive as a message."))
           .recover(ChannelTools::refusalAsResult);
     }
@@ -67,6 +69,7 @@ final class ChannelTools {
             .addBooleanProperty("interactive", "true if the worker should wait for follow-ups (sent with route) after answering.")
             .addEnumProperty("history", List.of("fork", "clean"),
                 "fork (default): the worker also sees this conversation; clean: only the task.")
+            .addStringProperty("task_type", "Optional kind of task, e.g. coding, when a model is configured for it.")
             .required("task"));
 
     public ToolSpecification specification() {
@@ -82,7 +85,8 @@ final class ChannelTools {
       if (history != null && !history.equals("fork") && !history.equals("clean")) {
         return Future.succeededFuture(ToolOutput.error("Error: \"history\" must be fork or clean"));
       }
-      return actions.spawnWorker(requiredString(args, "task"), Boolean.TRUE.equals(interactive), "clean".equals(history))
+      return actions.spawnWorker(requiredString(args, "task"), Boolean.TRUE.equals(interactive), "clean".equals(history),
+          optionalString(args, "task_type"))
           .map(id -> ToolOutput.ok("Worker " + id + " started; its result will arrive as a message."))
           .recover(ChannelTools::refusalAsResult);
     }

@@ -8,7 +8,7 @@ import ai.spacebot.bus.InboundMessage;
 import ai.spacebot.bus.ProcessReport;
 import ai.spacebot.config.AgentConfig;
 import ai.spacebot.config.SpacebotConfig;
-import ai.spacebot.llm.ModelCatalog;
+import ai.spacebot.llm.routing.ModelRouter;
 import ai.spacebot.messaging.OutboxDispatcher;
 import ai.spacebot.store.PendingDelivery;
 import ai.spacebot.store.TranscriptMessage;
@@ -41,7 +41,7 @@ public final class ChannelVerticle extends VerticleBase {
 
   private final SpacebotConfig config;
   private final TranscriptRepository transcript;
-  private final ModelCatalog models;
+  private final ModelRouter router;
   private final IdentityStore identities;
   private final int shard;
   private final Map<String, Channel> channels = new HashMap<>();
@@ -50,11 +50,11 @@ public final class ChannelVerticle extends VerticleBase {
   private int busyChannels;
   private String inbox;
 
-  public ChannelVerticle(SpacebotConfig config, TranscriptRepository transcript, ModelCatalog models,
+  public ChannelVerticle(SpacebotConfig config, TranscriptRepository transcript, ModelRouter router,
       IdentityStore identities, int shard) {
     this.config = config;
     this.transcript = transcript;
-    this.models = models;
+    this.router = router;
     this.identities = identities;
     this.shard = shard;
   }
@@ -63,7 +63,7 @@ public final class ChannelVerticle extends VerticleBase {
   public Future<?> start() {
     shards = Math.max(1, context.getInstanceCount());
     EventPublisher events = new EventPublisher(vertx.eventBus());
-    services = new ChannelServices(config, transcript, models, identities, events,
+    services = new ChannelServices(config, transcript, router, identities, events,
         new OutboxDispatcher(vertx, transcript, config.delivery()), Prompts.load("channel.md"));
     var bus = vertx.eventBus();
     List<Future<?>> registered = new ArrayList<>();
@@ -73,6 +73,13 @@ public final class ChannelVerticle extends VerticleBase {
     registered.add(bus.<JsonObject>consumer(Addresses.CHANNEL_STATUS, m -> m.reply(stats())).completion());
     registered.add(bus.<JsonObject>consumer(Addresses.TRANSCRIPT_SEARCH, this::search).completion());
     registered.add(bus.<JsonObject>consumer(Addresses.CHANNEL_LIST, this::list).completion());
+    registered.add(bus.<JsonObject>consumer(Addresses.CHANNEL_MODEL, this::pinModel).completion());
+    registered.add(bus.<JsonObject>localConsumer(Addresses.channelShardControl(shard), m -> {
+      Channel channel = channels.get(m.body().getString("channel_id"));
+      if (channel != null) {
+        channel.setModelOverride(m.body().getString("model"));
+      }
+    }).completion());
     inbox = Addresses.channelInbox(context.deploymentID() + "." + shard);
     registered.add(bus.<JsonObject>consumer(inbox, this::report).completion());
     vertx.setPeriodic(60_000, id -> evictIdle());
@@ -170,6 +177,28 @@ public final class ChannelVerticle extends VerticleBase {
             msg.reply(new JsonObject().put("messages", new JsonArray(ar.result().stream().map(TranscriptMessage::toJson).toList())));
           }
         });
+  }
+
+  /** Stores a conversation's model pin, then tells the shard that owns the conversation. */
+  private void pinModel(Message<JsonObject> msg) {
+    String conversation = msg.body().getString("channel_id");
+    String agentId = msg.body().getString("agent_id");
+    String model = msg.body().getString("model");
+    if (conversation == null || agentId == null || config.agent(agentId).isEmpty()) {
+      msg.fail(400, "channel_id and a known agent_id are required");
+      return;
+    }
+    String platform = conversation.contains(":") ? conversation.substring(0, conversation.indexOf(':')) : conversation;
+    transcript.setModelOverride(conversation, agentId, platform, model).onComplete(ar -> {
+      if (ar.failed()) {
+        log.warn("[{}] Could not store the model pin: {}", conversation, ar.cause().getMessage());
+        msg.fail(500, "could not store the model pin");
+        return;
+      }
+      vertx.eventBus().send(Addresses.channelShardControl(shardOf(conversation)),
+          new JsonObject().put("channel_id", conversation).put("model", model));
+      msg.reply(new JsonObject().put("channel_id", conversation).put("model", model));
+    });
   }
 
   private void list(Message<JsonObject> msg) {

@@ -12,6 +12,11 @@ final class TurnErrors {
 
   private TurnErrors() {}
 
+  /** What the people in the conversation read when a turn fails. */
+  static String apology(String explanation) {
+    return explanation.equals(NO_MODEL) ? explanation : "Sorry, I couldn't answer just now. " + explanation;
+  }
+
   static String describe(Throwable err) {
     Throwable e = err;
     while (e.getCause() != null && e.getCause() != e && !(e instanceof AuthenticationException)

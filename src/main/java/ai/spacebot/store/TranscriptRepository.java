@@ -109,6 +109,28 @@ public final class TranscriptRepository {
     }).recover(err -> isUniqueViolation(err) ? Future.succeededFuture() : Future.failedFuture(err));
   }
 
+  /**
+   * Marks inbound messages failed with the reason and answers them with an apology through the outbox,
+   * in one transaction: the person hears that something went wrong, and their message stays in history.
+   * The apology's outbox key comes from the first inbound message, so a turn that fails twice apologises once.
+   *
+   * @return true if this call recorded the failure, false if the turn had already been answered or apologised for
+   */
+  public Future<Boolean> failTurnWithApology(List<String> inboundIds, String reason, OutboundMessage apology) {
+    long now = System.currentTimeMillis();
+    return db.write(sql -> {
+      sql.update("""
+          INSERT INTO messages(id, conversation_id, agent_id, direction, platform, sender_id, sender_name, text,
+                               status, in_reply_to, created_at, updated_at)
+          VALUES (?, ?, ?, 'outbound', ?, ?, ?, ?, 'pending', ?, ?, ?)""",
+          apology.id(), apology.conversationId(), apology.agentId(), apology.platform(), apology.agentId(), null,
+          apology.text(), apology.inReplyTo(), now, now);
+      insertOutbox(sql, apology, now);
+      setStatus(sql, inboundIds, FAILED, reason, now);
+      return true;
+    }).recover(err -> isUniqueViolation(err) ? Future.succeededFuture(false) : Future.failedFuture(err));
+  }
+
   /** Marks inbound messages failed and adds a system line to the transcript explaining why. */
   public Future<Void> failTurn(String conversationId, String agentId, String platform, List<String> inboundIds,
       String systemMessageId, String explanation) {
@@ -166,9 +188,28 @@ public final class TranscriptRepository {
         });
   }
 
+  /** Pins a conversation to a model, or unpins it with null; creates the conversation row if it has none yet. */
+  public Future<Void> setModelOverride(String conversationId, String agentId, String platform, String model) {
+    long now = System.currentTimeMillis();
+    return db.write(sql -> {
+      sql.update("""
+          INSERT INTO conversations(id, agent_id, platform, created_at, last_activity_at, model_override)
+          VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET model_override = excluded.model_override""",
+          conversationId, agentId, platform, now, now, model);
+      return null;
+    });
+  }
+
+  /** The model a conversation is pinned to, if any. */
+  public Future<String> modelOverride(String conversationId) {
+    return db.reader().preparedQuery("SELECT model_override FROM conversations WHERE id = ?")
+        .execute(Tuple.of(conversationId))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("model_override"));
+  }
+
   /** Conversations, most recently active first, with their message counts; {@code agentId} null for all. */
   public Future<List<JsonObject>> conversations(String agentId, int limit) {
-    String sql = "SELECT c.id, c.agent_id, c.platform, c.created_at, c.last_activity_at, "
+    String sql = "SELECT c.id, c.agent_id, c.platform, c.created_at, c.last_activity_at, c.model_override, "
         + "(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS messages FROM conversations c"
         + (agentId == null ? "" : " WHERE c.agent_id = ?") + " ORDER BY c.last_activity_at DESC LIMIT ?";
     Tuple args = agentId == null ? Tuple.of(limit) : Tuple.of(agentId, limit);
@@ -177,7 +218,8 @@ public final class TranscriptRepository {
       for (Row r : rows) {
         out.add(new JsonObject().put("channel_id", r.getString("id")).put("agent_id", r.getString("agent_id"))
             .put("platform", r.getString("platform")).put("created_at", r.getLong("created_at"))
-            .put("last_activity_at", r.getLong("last_activity_at")).put("messages", r.getLong("messages")));
+            .put("last_activity_at", r.getLong("last_activity_at")).put("messages", r.getLong("messages"))
+            .put("model_override", r.getString("model_override")));
       }
       return out;
     });

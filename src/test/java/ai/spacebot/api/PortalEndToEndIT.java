@@ -164,19 +164,24 @@ class PortalEndToEndIT {
   }
 
   @Test
-  void modelFailureBecomesAnErrorEventAndAChatLine() {
+  void modelFailureIsAnsweredWithAnApologyAndTheMessageStays() {
     String session = session();
-    model.enqueue(ModelStep.error(500, "upstream exploded"));
+    model.enqueue(ModelStep.error(400, "upstream refused the request"));
     try (SseClient events = app.events("channel_id=" + channel(session))) {
       app.http.send("main", session, "Gu", "are you there?");
       SseEvent error = events.await("error", null, WAIT);
       assertThat(error.json().getString("message")).contains("model call failed");
+      SseEvent apology = events.await("outbound_message", null, WAIT);
+      assertThat(apology.json().getString("text")).startsWith("Sorry, I couldn't answer just now.")
+          .contains("model call failed");
       events.await("typing_state", j -> !j.getBoolean("is_typing"), WAIT);
     }
     JsonArray history = app.http.get("/api/portal/history?agent_id=main&session_id=" + session).json().getJsonArray("messages");
     assertThat(history).hasSize(2);
     assertThat(history.getJsonObject(0).getString("status")).isEqualTo("failed");
-    assertThat(history.getJsonObject(1).getString("direction")).isEqualTo("system");
+    assertThat(history.getJsonObject(0).getString("text")).isEqualTo("are you there?");
+    assertThat(history.getJsonObject(1).getString("direction")).isEqualTo("outbound");
+    assertThat(history.getJsonObject(1).getString("text")).startsWith("Sorry");
 
     // The conversation keeps working after a failure.
     model.enqueue(ModelStep.text("back again"));

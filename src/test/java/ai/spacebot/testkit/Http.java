@@ -42,6 +42,10 @@ public final class Http {
     return send(builder(path, headers).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  public Response put(String path, String body) {
+    return send(builder(path, Map.of()).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
   public Response postJson(String path, JsonObject body) {
     return post(path, body.encode());
   }
