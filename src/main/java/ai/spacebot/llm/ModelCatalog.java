@@ -24,10 +24,21 @@ public final class ModelCatalog {
   private final LlmConfig config;
   private final Vertx vertx;
   private final Map<String, StreamingChatModel> models = new ConcurrentHashMap<>();
+  private final LlmMetrics metrics;
 
   public ModelCatalog(Vertx vertx, LlmConfig config) {
+    this(vertx, config, LlmMetrics.noop());
+  }
+
+  public ModelCatalog(Vertx vertx, LlmConfig config, LlmMetrics metrics) {
     this.vertx = vertx;
     this.config = config;
+    this.metrics = metrics;
+  }
+
+  /** Where model calls report (calls, latency, tokens, cost, fallbacks, cooldowns). */
+  public LlmMetrics metrics() {
+    return metrics;
   }
 
   public Duration timeout() {
