@@ -9,7 +9,6 @@ import ai.spacebot.testkit.ScriptedModelServer;
 import ai.spacebot.testkit.SseClient;
 import ai.spacebot.testkit.TestApp;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
