@@ -7,6 +7,7 @@ import ai.spacebot.bus.InboundMessage;
 import ai.spacebot.config.AgentConfig;
 import ai.spacebot.config.SpacebotConfig;
 import ai.spacebot.messaging.portal.PortalAdapterVerticle;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -42,12 +43,19 @@ public final class ApiVerticle extends VerticleBase {
 
   private final SpacebotConfig config;
   private final Intake intake;
+  private final PrometheusMeterRegistry metrics;
   private EventStream events;
   private HttpServer server;
 
   public ApiVerticle(SpacebotConfig config, Intake intake) {
+    this(config, intake, null);
+  }
+
+  /** @param metrics rendered at {@code GET /metrics}; null for no metrics route */
+  public ApiVerticle(SpacebotConfig config, Intake intake, PrometheusMeterRegistry metrics) {
     this.config = config;
     this.intake = intake;
+    this.metrics = metrics;
   }
 
   @Override
@@ -78,6 +86,11 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/api/agents/memories/search").handler(this::searchMemories);
     router.get("/api/agents/memories/graph").handler(this::memoryGraph);
     router.delete("/api/agents/memories/:id").handler(this::forgetMemory);
+    if (metrics != null) {
+      // Prometheus text format. Same rule as /api: with api.auth_token set, a bearer token is required
+      // (Prometheus: authorization.credentials or bearer_token_file); no ?token= here.
+      router.get("/metrics").handler(this::authorize).handler(this::metrics);
+    }
     router.route("/api/*").handler(ctx -> ApiError.send(ctx, 404, null, "no such API route: " + ctx.request().method() + " " + ctx.request().path()));
     router.route("/*").handler(StaticHandler.create("web").setCachingEnabled(false));
     router.route().failureHandler(this::failure);
@@ -92,6 +105,10 @@ public final class ApiVerticle extends VerticleBase {
   /** The bound port (useful when configured as 0). */
   public int port() {
     return server.actualPort();
+  }
+
+  private void metrics(RoutingContext ctx) {
+    ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape());
   }
 
   private void authorize(RoutingContext ctx) {

@@ -38,11 +38,15 @@ final class Assembly {
   private MemoryStore memories;
   private final io.vertx.core.Vertx vertx;
 
-  Assembly(io.vertx.core.Vertx vertx, SpacebotConfig config, Intake intake) {
+  private final Telemetry telemetry;
+
+  Assembly(io.vertx.core.Vertx vertx, SpacebotConfig config, Intake intake, Telemetry telemetry) {
     this.vertx = vertx;
     this.config = config;
     this.intake = intake;
-    this.models = new ModelCatalog(vertx, config.llm());
+    this.telemetry = telemetry;
+    // Model-call code reports through models.metrics(): the one LlmMetrics of this application.
+    this.models = new ModelCatalog(vertx, config.llm(), telemetry.llm());
     this.router = new ModelRouter(models);
   }
 
@@ -69,7 +73,7 @@ final class Assembly {
 
   Supplier<? extends Deployable> factory(Deployment d) {
     if (d.className().equals(ApiVerticle.class.getName())) {
-      return () -> new ApiVerticle(config, intake);
+      return () -> new ApiVerticle(config, intake, telemetry.registry());
     }
     if (d.className().equals(ChannelVerticle.class.getName())) {
       AtomicInteger shard = new AtomicInteger();

@@ -6,6 +6,7 @@ import ai.spacebot.config.SpacebotConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -19,7 +20,8 @@ public final class Bootstrap {
   private static final Logger log = LoggerFactory.getLogger(Bootstrap.class);
 
   /** A started application. */
-  public record Running(Vertx vertx, Intake intake, SpacebotConfig config) {
+  /** @param telemetry the metrics registry and {@link ai.spacebot.llm.LlmMetrics} this application reports to */
+  public record Running(Vertx vertx, Intake intake, SpacebotConfig config, Telemetry telemetry) {
     /**
      * Graceful stop: refuse new messages, wait up to {@code grace} for in-flight turns (whatever is
      * left is persisted and resumes at the next start), then close Vert.x.
@@ -54,10 +56,11 @@ public final class Bootstrap {
    * @param only descriptor names to deploy, or null for all
    */
   public static Future<Running> start(SpacebotConfig config, Path verticlesDir, Set<String> only) {
+    Telemetry telemetry = Telemetry.create();
     Future<Vertx> vertx = config.cluster().enabled()
-        ? Vertx.builder().with(ClusterSetup.options(config.cluster()))
+        ? Vertx.builder().with(telemetry.enable(ClusterSetup.options(config.cluster()))).withMetrics(telemetry.factory())
             .withClusterManager(ClusterSetup.clusterManager(config.cluster())).buildClustered()
-        : Future.succeededFuture(Vertx.vertx());
+        : Future.succeededFuture(Vertx.builder().with(telemetry.enable(new VertxOptions())).withMetrics(telemetry.factory()).build());
     Intake intake = new Intake();
     // Not chained on vertx.close(): its listeners would be dispatched to the closed instance's event
     // loops and never run, leaving the caller waiting forever on a failed start.
@@ -68,9 +71,9 @@ public final class Bootstrap {
         return;
       }
       Vertx v = ar.result();
-      v.deployVerticle(new SpacebotVerticle(config, intake, verticlesDir, only)).onComplete(d -> {
+      v.deployVerticle(new SpacebotVerticle(config, intake, verticlesDir, only, telemetry)).onComplete(d -> {
         if (d.succeeded()) {
-          started.complete(new Running(v, intake, config));
+          started.complete(new Running(v, intake, config, telemetry));
         } else {
           v.close();
           started.fail(d.cause());

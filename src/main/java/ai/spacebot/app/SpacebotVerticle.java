@@ -35,13 +35,20 @@ public final class SpacebotVerticle extends VerticleBase {
   private Database database;
   private PgDatabase memoryDatabase;
   private Assembly assembly;
+  private final Telemetry telemetry;
 
   /** For Vert.x's launcher: configuration comes from the environment and the verticle's JSON config. */
   public SpacebotVerticle() {
-    this(null, new Intake(), null, null);
+    // Vert.x was created by the launcher, without our metrics options: /metrics then shows only our own meters.
+    this(null, new Intake(), null, null, Telemetry.create());
   }
 
   public SpacebotVerticle(SpacebotConfig config, Intake intake, Path verticlesDir, Set<String> only) {
+    this(config, intake, verticlesDir, only, Telemetry.create());
+  }
+
+  public SpacebotVerticle(SpacebotConfig config, Intake intake, Path verticlesDir, Set<String> only, Telemetry telemetry) {
+    this.telemetry = telemetry;
     this.config = config;
     this.intake = intake;
     this.verticlesDir = verticlesDir;
@@ -77,7 +84,7 @@ public final class SpacebotVerticle extends VerticleBase {
   }
 
   private Future<?> deployAll(List<Deployment> deployments) {
-    Assembly assembly = new Assembly(vertx, config, intake);
+    Assembly assembly = new Assembly(vertx, config, intake, telemetry);
     this.assembly = assembly;
     Future<Void> ready = Future.succeededFuture();
     if (deployments.stream().anyMatch(Assembly::needsStore)) {

@@ -24,7 +24,11 @@ public final class ConfigLoader {
   private static final Pattern AGENT_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
   /** Provider precedence when nothing names a model: the order the README documents. */
   private static final List<String> PREFERRED_PROVIDERS = List.of("openai", "anthropic", "openrouter", "ollama");
-  private static final Set<String> PROVIDER_KINDS = Set.of("openai", "anthropic", "ollama");
+  private static final Set<String> PROVIDER_KINDS = new java.util.TreeSet<>(Set.of("openai", "azure-openai", "anthropic", "ollama", "gemini"));
+  /** RFC 9110 token characters: what a header name may be made of. */
+  private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+  /** Headers the HTTP client itself must write for the body and connection to be right. */
+  private static final Set<String> RESERVED_HEADERS = Set.of("host", "content-length", "content-type", "transfer-encoding", "connection");
   private static final Set<String> SLOTS = Set.of("channel", "branch", "worker", "compactor", "cortex");
 
   private static final Map<String, Set<String>> KNOWN_KEYS = Map.ofEntries(
@@ -52,7 +56,7 @@ public final class ConfigLoader {
       Map.entry("events", Set.of("replay_buffer", "client_buffer", "ping_seconds")),
       Map.entry("cluster", Set.of("name", "host", "port", "members")));
 
-  private static final Set<String> PROVIDER_KEYS = Set.of("kind", "api_key", "base_url", "default_model");
+  private static final Set<String> PROVIDER_KEYS = Set.of("kind", "api_key", "base_url", "default_model", "headers", "api_version");
   private static final Set<String> AGENT_KEYS = Set.of("id", "name", "routing", "budget");
 
   private final Map<String, String> env;
@@ -277,6 +281,11 @@ public final class ConfigLoader {
     return new BudgetSettings(daily, conversation, zone, t.decimal(path + ".warn_at", fallback.warnAt(), 0.01, 1.0));
   }
 
+  /**
+   * The usable providers: those with a key ({@code ollama}: a base_url; {@code openai}: a key or at least one
+   * header, for gateways that authenticate otherwise). The others are left out silently, so the defaults can
+   * list every provider behind {@code ${ENV:}} keys.
+   */
   private Map<String, ProviderConfig> providers(ConfigTree t) {
     Map<String, ProviderConfig> out = new LinkedHashMap<>();
     for (String id : t.keys("llm.providers")) {
@@ -287,9 +296,65 @@ public final class ConfigLoader {
       }
       String apiKey = t.string(p + ".api_key", null);
       String baseUrl = t.string(p + ".base_url", null);
-      boolean usable = kind.equals("ollama") ? baseUrl != null : apiKey != null;
+      if (baseUrl != null && !baseUrl.matches("(?i)https?://[^/\\s]+(/\\S*)?")) {
+        throw ConfigTree.bad(p + ".base_url", t.find(p + ".base_url"), "must be an http:// or https:// URL, got \"" + baseUrl + "\"");
+      }
+      Map<String, String> headers = headers(t, p + ".headers");
+      String apiVersion = t.string(p + ".api_version", null);
+      if (apiVersion != null && !kind.equals("azure-openai")) {
+        throw ConfigTree.bad(p + ".api_version", t.find(p + ".api_version"), "is only for kind azure-openai (this provider is " + kind + ")");
+      }
+      if (apiVersion != null && !apiVersion.matches("[0-9A-Za-z._-]{1,64}")) {
+        throw ConfigTree.bad(p + ".api_version", t.find(p + ".api_version"), "must look like 2024-10-21, got \"" + apiVersion + "\"");
+      }
+      boolean usable = switch (kind) {
+        case "ollama" -> baseUrl != null;
+        case "openai" -> apiKey != null || !headers.isEmpty();
+        default -> apiKey != null;
+      };
+      if (usable && kind.equals("azure-openai") && baseUrl == null) {
+        throw ConfigTree.bad(p + ".base_url", t.find(p + ".kind"),
+            "is required for kind azure-openai: the resource endpoint, e.g. https://NAME.openai.azure.com");
+      }
       if (usable) {
-        out.put(id, new ProviderConfig(id, kind, apiKey, baseUrl, t.string(p + ".default_model", null)));
+        out.put(id, new ProviderConfig(id, kind, apiKey, baseUrl, t.string(p + ".default_model", null), headers, apiVersion));
+      }
+    }
+    return out;
+  }
+
+  /** {@code headers: {Name: value}}; a header whose value is empty (e.g. an unset {@code ${VAR:}}) is not sent. */
+  private static Map<String, String> headers(ConfigTree t, String path) {
+    ConfigValue v = t.find(path);
+    if (v == null || v instanceof ConfigValue.Scalar s && s.isNull()) {
+      return Map.of();
+    }
+    if (!(v instanceof ConfigValue.Mapping m)) {
+      throw ConfigTree.bad(path, v, "must be a mapping of header names to values, e.g. {X-Team: research}");
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    Set<String> seen = new java.util.HashSet<>();
+    for (var e : m.entries().entrySet()) {
+      String name = e.getKey();
+      String full = path + "." + name;
+      if (!HEADER_NAME.matcher(name).matches()) {
+        throw ConfigTree.bad(full, e.getValue(), "is not a valid HTTP header name");
+      }
+      if (RESERVED_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+        throw ConfigTree.bad(full, e.getValue(), "cannot be set: the HTTP client writes it itself");
+      }
+      if (!seen.add(name.toLowerCase(java.util.Locale.ROOT))) {
+        throw ConfigTree.bad(full, e.getValue(), "is given twice (header names are case-insensitive)");
+      }
+      if (!(e.getValue() instanceof ConfigValue.Scalar s)) {
+        throw ConfigTree.bad(full, e.getValue(), "must be a single value, not a list or mapping");
+      }
+      String value = s.isNull() ? "" : s.text().trim();
+      if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+        throw ConfigTree.bad(full, e.getValue(), "must not contain a line break");
+      }
+      if (!value.isEmpty()) {
+        out.put(name, value);
       }
     }
     return out;

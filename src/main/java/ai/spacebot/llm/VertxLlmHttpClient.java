@@ -41,12 +41,15 @@ public final class VertxLlmHttpClient implements dev.langchain4j.http.client.Htt
   private final HttpClient client;
   private final Duration readTimeout;
   private final dev.langchain4j.http.client.HttpClient fallback;
+  private final Map<String, String> headers;
 
-  private VertxLlmHttpClient(Vertx vertx, HttpClient client, Duration readTimeout, dev.langchain4j.http.client.HttpClient fallback) {
+  private VertxLlmHttpClient(Vertx vertx, HttpClient client, Duration readTimeout, dev.langchain4j.http.client.HttpClient fallback,
+      Map<String, String> headers) {
     this.vertx = vertx;
     this.client = client;
     this.readTimeout = readTimeout;
     this.fallback = fallback;
+    this.headers = headers;
   }
 
   /** The builder LangChain4j model builders accept as {@code httpClientBuilder(...)}. */
@@ -54,9 +57,19 @@ public final class VertxLlmHttpClient implements dev.langchain4j.http.client.Htt
     private final Vertx vertx;
     private Duration connectTimeout = Duration.ofSeconds(15);
     private Duration readTimeout = Duration.ofSeconds(120);
+    private Map<String, String> headers = Map.of();
 
     public Builder(Vertx vertx) {
       this.vertx = vertx;
+    }
+
+    /**
+     * Headers added to every request (a provider's configured {@code headers}, Azure's {@code api-key}); each
+     * replaces a header of the same name (case-insensitive) that the LangChain4j client set.
+     */
+    public Builder headers(Map<String, String> headers) {
+      this.headers = headers == null ? Map.of() : Map.copyOf(headers);
+      return this;
     }
 
     @Override
@@ -92,7 +105,7 @@ public final class VertxLlmHttpClient implements dev.langchain4j.http.client.Htt
               .setName("spacebot-llm"),
           new PoolOptions().setHttp1MaxSize(1024));
       HttpClientBuilder jdk = HttpClientBuilderLoader.loadHttpClientBuilder().connectTimeout(connectTimeout).readTimeout(readTimeout);
-      return new VertxLlmHttpClient(vertx, client, readTimeout, jdk.build());
+      return new VertxLlmHttpClient(vertx, client, readTimeout, jdk.build(), headers);
     }
   }
 
@@ -119,7 +132,7 @@ public final class VertxLlmHttpClient implements dev.langchain4j.http.client.Htt
   @Override
   public void execute(HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
     if (parser != null && parser.getClass() != DefaultServerSentEventParser.class) {
-      fallback.execute(request, parser, listener);
+      fallback.execute(withHeaders(request), parser, listener);
       return;
     }
     send(request).onComplete(ar -> {
@@ -144,7 +157,22 @@ public final class VertxLlmHttpClient implements dev.langchain4j.http.client.Htt
     });
   }
 
-  private Future<HttpClientResponse> send(HttpRequest request) {
+  private HttpRequest withHeaders(HttpRequest request) {
+    if (headers.isEmpty()) {
+      return request;
+    }
+    Map<String, List<String>> merged = new LinkedHashMap<>();
+    request.headers().forEach((name, values) -> {
+      if (headers.keySet().stream().noneMatch(name::equalsIgnoreCase)) {
+        merged.put(name, values);
+      }
+    });
+    headers.forEach((name, value) -> merged.put(name, List.of(value)));
+    return HttpRequest.builder().method(request.method()).url(request.url()).headers(merged).body(request.body()).build();
+  }
+
+  private Future<HttpClientResponse> send(HttpRequest original) {
+    HttpRequest request = withHeaders(original);
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.valueOf(request.method().name()))
         .setAbsoluteURI(request.url())

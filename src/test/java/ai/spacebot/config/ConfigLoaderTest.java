@@ -495,10 +495,107 @@ class ConfigLoaderTest {
         llm:
           providers:
             local:
-              kind: gemini
+              kind: vertex
               api_key: k
         """, env());
-    assertThat(message).contains("llm.providers.local.kind").contains("\"gemini\"").contains("line 4");
+    assertThat(message).contains("llm.providers.local.kind").contains("\"vertex\"").contains("line 4")
+        .contains("azure-openai").contains("gemini");
+  }
+
+  @Test
+  void providerHeadersApiVersionAndNewKinds() throws IOException {
+    SpacebotConfig config = loadYaml("""
+        llm:
+          providers:
+            gateway:
+              kind: openai
+              base_url: https://gw.example/v1
+              headers: {X-Team: research, X-Token: "${GW_TOKEN}", X-Unset: "${NOT_SET:}"}
+              default_model: m
+            azure:
+              kind: azure-openai
+              base_url: https://res.openai.azure.com/
+              api_key: ${AZ_KEY}
+              api_version: 2024-10-21
+              default_model: dep
+            gem:
+              kind: gemini
+              api_key: g-key
+              default_model: gemini-2.5-flash
+        """, env("GW_TOKEN", "tok-secret", "AZ_KEY", "az-secret"));
+    ProviderConfig gateway = config.llm().providers().get("gateway");
+    assertThat(gateway.apiKey()).isNull();
+    assertThat(gateway.headers()).isEqualTo(Map.of("X-Team", "research", "X-Token", "tok-secret"));
+    assertThat(gateway.toString()).contains("X-Token").doesNotContain("tok-secret").doesNotContain("research");
+    ProviderConfig azure = config.llm().providers().get("azure");
+    assertThat(azure.kind()).isEqualTo("azure-openai");
+    assertThat(azure.apiVersion()).isEqualTo("2024-10-21");
+    assertThat(azure.toString()).doesNotContain("az-secret");
+    assertThat(config.llm().providers().get("gem").kind()).isEqualTo("gemini");
+  }
+
+  @Test
+  void providerHeaderAndAzureMistakesAreRefused() throws IOException {
+    String message = failureOf("""
+        llm:
+          providers:
+            gw:
+              kind: openai
+              api_key: k
+              headers: {"Bad Name": x}
+        """, env());
+    assertThat(message).contains("llm.providers.gw.headers.Bad Name").contains("not a valid HTTP header name");
+    assertOperatorWorded(message);
+
+    message = failureOf("""
+        llm:
+          providers:
+            gw:
+              kind: openai
+              api_key: k
+              headers: {Content-Type: text/plain}
+        """, env());
+    assertThat(message).contains("headers.Content-Type").contains("cannot be set");
+
+    message = failureOf("""
+        llm:
+          providers:
+            gw:
+              kind: openai
+              api_key: k
+              headers: [X-A]
+        """, env());
+    assertThat(message).contains("llm.providers.gw.headers").contains("mapping");
+
+    message = failureOf("""
+        llm:
+          providers:
+            gw:
+              kind: openai
+              api_key: k
+              api_version: 2024-10-21
+        """, env());
+    assertThat(message).contains("llm.providers.gw.api_version").contains("only for kind azure-openai");
+
+    message = failureOf("""
+        llm:
+          providers:
+            az:
+              kind: azure-openai
+              api_key: k
+        """, env());
+    assertThat(message).contains("llm.providers.az.base_url").contains("required").contains("resource endpoint");
+    assertOperatorWorded(message);
+
+    message = failureOf("""
+        llm:
+          providers:
+            az:
+              kind: azure-openai
+              api_key: k
+              base_url: res.openai.azure.com
+        """, env());
+    assertThat(message).contains("llm.providers.az.base_url").contains("http");
   }
 
   // ---- store ----

@@ -22,6 +22,7 @@ public final class RecordedRequest {
   private final long receivedNanos;
   // Written on the server's event loop when the response ends, read from test threads.
   private volatile long finishedNanos = -1;
+  private volatile String uri;
 
   RecordedRequest(int index, MultiMap headers, JsonObject body, Instant receivedAt, long receivedNanos) {
     this.index = index;
@@ -30,6 +31,11 @@ public final class RecordedRequest {
     this.receivedAt = receivedAt;
     this.receivedNanos = receivedNanos;
   }
+
+  void uri(String uri) { this.uri = uri; }
+
+  /** The request's path and query as sent, e.g. {@code /v1/chat/completions} or {@code /openai/deployments/d/chat/completions?api-version=V}. */
+  public String uri() { return uri; }
 
   /** 1-based arrival order. */
   public int index() { return index; }

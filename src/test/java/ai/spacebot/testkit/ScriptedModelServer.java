@@ -153,7 +153,8 @@ public final class ScriptedModelServer implements AutoCloseable {
 
   private void route(HttpServerRequest req) {
     String path = req.path();
-    if (req.method() == HttpMethod.POST && path.equals("/v1/chat/completions")) {
+    // Any .../chat/completions: Azure's deployment paths and proxies with a prefix land here too.
+    if (req.method() == HttpMethod.POST && path.endsWith("/chat/completions")) {
       req.body().onSuccess(body -> chat(req, body));
     } else if (req.method() == HttpMethod.GET && path.equals("/v1/models")) {
       sendJson(req.response(), 200, OpenAiWire.models(epochSeconds()));
@@ -173,6 +174,7 @@ public final class ScriptedModelServer implements AutoCloseable {
     }
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(req.headers());
     RecordedRequest rec = new RecordedRequest(nextIndex.incrementAndGet(), headers, body, Instant.now(), receivedNanos);
+    rec.uri(req.uri());
     records.add(rec);
     requestCount.incrementAndGet(); // after add, so a waiter woken by the count sees the record
     synchronized (arrivals) {

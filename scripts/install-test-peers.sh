@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the npm test peers the integration tests start (today: aimock, an LLM protocol mock that
+# speaks OpenAI, Anthropic Messages, Ollama and Gemini) into .cache/test-peers, which git ignores.
+# Needs Node >= 20.15 and npm. No root needed. Safe to run again: a peer already at the pinned
+# version is left alone.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+PREFIX=.cache/test-peers
+PEERS=("@copilotkit/aimock@1.43.0")
+
+log() { printf '[install-test-peers] %s\n' "$*"; }
+die() { printf '[install-test-peers] ERROR: %s\n' "$*" >&2; exit 1; }
+
+command -v node >/dev/null || die "node is not installed (Node >= 20.15 is needed)"
+command -v npm >/dev/null || die "npm is not installed"
+node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=15)?0:1)' \
+  || die "Node $(node --version) is too old: >= 20.15 is needed"
+
+mkdir -p "$PREFIX"
+missing=()
+for peer in "${PEERS[@]}"; do
+  name="${peer%@*}"
+  version="${peer##*@}"
+  pkg="$PREFIX/node_modules/$name/package.json"
+  have=$( [ -f "$pkg" ] && node -p "require('./$pkg').version" 2>/dev/null || true )
+  if [ "$have" = "$version" ]; then
+    log "$name $version already installed"
+  else
+    missing+=("$peer")
+  fi
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  log "installing: ${missing[*]}"
+  npm install --prefix "$PREFIX" --no-audit --no-fund --no-save "${missing[@]}" >/dev/null \
+    || die "npm install ${missing[*]} failed"
+fi
+log "ready in $PREFIX"
