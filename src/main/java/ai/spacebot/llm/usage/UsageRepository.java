@@ -54,9 +54,13 @@ public final class UsageRepository {
 
   /** Day reports group 15-minute buckets in SQL, then days in Java: every zone offset is a multiple of 15 minutes. */
   private static final long BUCKET_MS = 15 * 60_000L;
-  private static final String SUMS = "COUNT(*) AS calls, TOTAL(input_tokens) AS input_tokens, TOTAL(output_tokens) AS output_tokens, "
-      + "TOTAL(cached_tokens) AS cached_tokens, TOTAL(cost_usd) AS cost_usd, "
-      + "TOTAL(CASE WHEN outcome = 'failed' THEN 1 ELSE 0 END) AS failed";
+  /**
+   * Integer sums stay integers; the cost sum is read as text: the JDBC driver reports an aggregate's
+   * REAL as a 32-bit float, which vertx-jdbc then decodes with float precision (0.15 became 0.15000000596).
+   */
+  private static final String SUMS = "COUNT(*) AS calls, SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens, "
+      + "SUM(cached_tokens) AS cached_tokens, CAST(TOTAL(cost_usd) AS TEXT) AS cost_usd, "
+      + "SUM(CASE WHEN outcome = 'failed' THEN 1 ELSE 0 END) AS failed";
 
   private final Database db;
 
@@ -115,7 +119,7 @@ public final class UsageRepository {
 
   /** An agent's spend since {@code since}, per conversation (key null: calls without a conversation). */
   public Future<Map<String, Double>> spendSince(String agentId, long since) {
-    return db.reader().preparedQuery("SELECT conversation_id, TOTAL(cost_usd) AS cost FROM usage "
+    return db.reader().preparedQuery("SELECT conversation_id, CAST(TOTAL(cost_usd) AS TEXT) AS cost FROM usage "
             + "WHERE agent_id = ? AND timestamp >= ? GROUP BY conversation_id")
         .execute(Tuple.of(agentId, since)).map(rows -> {
           Map<String, Double> out = new HashMap<>();
@@ -160,7 +164,7 @@ public final class UsageRepository {
         number(r, "failed").longValue());
   }
 
-  /** SQLite aggregates come back as whatever numeric type the driver picks. */
+  /** SQLite aggregates come back as whatever type the driver picks (text for the cost sums). */
   private static Number number(Row r, String column) {
     Object v = r.getValue(column);
     return v == null ? 0 : v instanceof Number n ? n : Double.valueOf(v.toString());
