@@ -148,17 +148,20 @@ public final class BudgetLedger {
     return out;
   }
 
-  /** What is blocked now. */
+  /** What is blocked now (a day that has ended counts as released, though {@link #rollover()} has not run yet). */
   public List<Block> blocked() {
-    rollover();
     List<Block> out = new ArrayList<>();
-    days.values().forEach(d -> out.addAll(d.blocked.values()));
+    days.forEach((agentId, d) -> {
+      if (isToday(agentId, d)) {
+        out.addAll(d.blocked.values());
+      }
+    });
     return out;
   }
 
   public boolean isBlocked(String agentId, String conversationId) {
     AgentDay day = days.get(agentId);
-    if (day == null || !day.date.equals(clock.instant().atZone(zone(agentId)).toLocalDate())) {
+    if (day == null || !isToday(agentId, day)) {
       return false;
     }
     return day.blocked.containsKey(new Scope(agentId, null))
@@ -167,8 +170,15 @@ public final class BudgetLedger {
 
   /** Today's spend of the agent, or of one conversation of it. */
   public double spent(String agentId, String conversationId) {
-    AgentDay day = day(agentId, new ArrayList<>());
+    AgentDay day = days.get(agentId);
+    if (day == null || !isToday(agentId, day)) {
+      return 0;
+    }
     return conversationId == null ? day.spent : day.conversations.getOrDefault(conversationId, 0.0);
+  }
+
+  private boolean isToday(String agentId, AgentDay day) {
+    return day.date.equals(clock.instant().atZone(zone(agentId)).toLocalDate());
   }
 
   /** The earliest instant at which some agent's day ends (when {@link #rollover()} has work), or null. */

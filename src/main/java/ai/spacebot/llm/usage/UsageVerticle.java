@@ -162,6 +162,7 @@ public final class UsageVerticle extends VerticleBase {
   }
 
   private JsonObject state() {
+    apply(ledger.rollover());
     JsonArray blocked = new JsonArray();
     ledger.blocked().forEach(b -> blocked.add(blockJson(b)));
     return new JsonObject().put("blocked", blocked);
@@ -226,6 +227,7 @@ public final class UsageVerticle extends VerticleBase {
   }
 
   private JsonObject effectiveBudget(String agentId) {
+    apply(ledger.rollover());
     BudgetSettings b = budget(agentId);
     Map<String, Double> o = overrides.getOrDefault(agentId, Map.of());
     return new JsonObject().put("agent_id", agentId).put("daily_usd", b.dailyUsd())

@@ -55,6 +55,8 @@ class BudgetLedgerTest {
 
     // 23:30 UTC is still 2025-03-10 in UTC, but already the 11th in Berlin: the day rolled over there.
     clock.set(Instant.parse("2025-03-10T23:30:00Z"));
+    assertThat(ledger.blocked()).as("an ended day blocks nothing, even before the rollover ran").isEmpty();
+    assertThat(ledger.isBlocked("main", null)).isFalse();
     assertThat(ledger.rollover()).containsExactly(new BudgetLedger.Release(new BudgetLedger.Scope("main", null)));
     assertThat(ledger.isBlocked("main", "c1")).isFalse();
     assertThat(ledger.spent("main", null)).isZero();

@@ -204,6 +204,30 @@ class UsageApiIT {
   }
 
   @Test
+  void todaysTotalsAndOverridesSurviveARestart() throws Exception {
+    TestApp own = TestApp.start(Map.of(), Files.createTempDirectory("spacebot-usage-restart"), CONFIG, null);
+    try {
+      UsageRecord r = new UsageRecord(UUID.randomUUID().toString(), System.currentTimeMillis(), "capped", "channel", "c-1",
+          "portal:chat:capped:r", "openai/gpt-a", 10, 10, 0, 5, 0.7, null, 0, "ok", null);
+      own.running().vertx().eventBus().send(Addresses.USAGE_RECORD, r.toJson());
+      Http.Response lowered = own.http.postJson("/api/agents/budget", new JsonObject().put("agent_id", "capped").put("daily_usd", 0.5));
+      assertThat(lowered.json().getBoolean("blocked")).as(lowered.body()).isTrue();
+      own = own.restart();
+      BudgetGate gate = BudgetGate.of(own.running().vertx());
+      TestApp restarted = own;
+      await("the restored block to reach the gate", () -> gate.blocked("capped", null));
+      JsonObject report = restarted.http.get("/api/usage?agent_id=capped").json();
+      assertThat(report.getDouble("total_cost_usd")).isCloseTo(0.7, within(1e-9));
+      Http.Response kept = restarted.http.post("/api/agents/budget", "{\"agent_id\": \"capped\", \"conversation_daily_usd\": 2}");
+      assertThat(kept.json().getDouble("daily_usd")).as("the override was kept").isEqualTo(0.5);
+      assertThat(kept.json().getDouble("spent_today_usd")).isCloseTo(0.7, within(1e-9));
+      assertThat(kept.json().getBoolean("blocked")).isTrue();
+    } finally {
+      own.close();
+    }
+  }
+
+  @Test
   void badInputIsRefusedByName() {
     assertBad(app.http.get("/api/usage?agent_id=main&group_by=weekly"), "group_by");
     assertBad(app.http.get("/api/usage?agent_id=main&from=yesterday"), "from");
