@@ -86,6 +86,8 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/api/agents/memories/search").handler(this::searchMemories);
     router.get("/api/agents/memories/graph").handler(this::memoryGraph);
     router.delete("/api/agents/memories/:id").handler(this::forgetMemory);
+    router.get("/api/usage").handler(this::usage);
+    router.post("/api/agents/budget").handler(this::setBudget);
     if (metrics != null) {
       // Prometheus text format. Same rule as /api: with api.auth_token set, a bearer token is required
       // (Prometheus: authorization.credentials or bearer_token_file); no ?token= here.
@@ -366,6 +368,19 @@ public final class ApiVerticle extends VerticleBase {
 
   private void forgetMemory(RoutingContext ctx) {
     forward(ctx, Addresses.MEMORY_FORGET, new JsonObject().put("id", ctx.pathParam("id")));
+  }
+
+  /** Calls, tokens and cost of an agent between from and to (default today), grouped by model, day or process. */
+  private void usage(RoutingContext ctx) {
+    AgentConfig agent = agent(PortalRequests.queryParam(ctx, "agent_id"), "agent_id");
+    forward(ctx, Addresses.USAGE_QUERY, UsageRequests.query(ctx, agent, System.currentTimeMillis()));
+  }
+
+  /** An operator raises or lowers an agent's daily caps; answers with the effective budget. */
+  private void setBudget(RoutingContext ctx) {
+    JsonObject body = PortalRequests.jsonBody(ctx);
+    String agentId = agent(PortalRequests.requiredString(body, "agent_id", 64), "agent_id").id();
+    forward(ctx, Addresses.BUDGET_SET, UsageRequests.budget(body).put("agent_id", agentId));
   }
 
   private static void putIfPresent(RoutingContext ctx, JsonObject ask, String name) {

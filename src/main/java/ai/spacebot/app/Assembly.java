@@ -11,6 +11,9 @@ import ai.spacebot.config.SpacebotConfig;
 import ai.spacebot.cortex.CortexVerticle;
 import ai.spacebot.llm.ModelCatalog;
 import ai.spacebot.llm.routing.ModelRouter;
+import ai.spacebot.llm.usage.BudgetGate;
+import ai.spacebot.llm.usage.UsageRepository;
+import ai.spacebot.llm.usage.UsageVerticle;
 import ai.spacebot.memory.Embeddings;
 import ai.spacebot.memory.MemoryStore;
 import ai.spacebot.memory.MemoryVerticle;
@@ -36,7 +39,10 @@ final class Assembly {
   private TranscriptRepository transcript;
   private IdentityStore identities;
   private MemoryStore memories;
+  private UsageRepository usage;
   private final io.vertx.core.Vertx vertx;
+  /** This node's budget cache (one per Vertx, see {@link BudgetGate#of}); model callers ask it before a call. */
+  private final BudgetGate budgets;
 
   private final Telemetry telemetry;
 
@@ -48,11 +54,17 @@ final class Assembly {
     // Model-call code reports through models.metrics(): the one LlmMetrics of this application.
     this.models = new ModelCatalog(vertx, config.llm(), telemetry.llm());
     this.router = new ModelRouter(models);
+    this.budgets = BudgetGate.of(vertx);
+  }
+
+  BudgetGate budgets() {
+    return budgets;
   }
 
   /** Only processes that keep conversations or memories need the database. */
   static boolean needsStore(Deployment d) {
-    return d.className().equals(ChannelVerticle.class.getName()) || d.className().equals(MemoryVerticle.class.getName());
+    return d.className().equals(ChannelVerticle.class.getName()) || d.className().equals(MemoryVerticle.class.getName())
+        || d.className().equals(UsageVerticle.class.getName());
   }
 
   /**
@@ -61,6 +73,7 @@ final class Assembly {
    */
   void useStore(Database db, PgDatabase memoryDb, IdentityStore identities) {
     this.transcript = new TranscriptRepository(db);
+    this.usage = new UsageRepository(db);
     this.identities = identities;
     this.memories = memoryDb != null ? new PgMemoryStore(memoryDb.pool(), new Embeddings(vertx))
         : new EmbeddedMemoryStore(vertx, db, new Embeddings(vertx), config.dataDir().resolve("lucene"));
@@ -81,6 +94,9 @@ final class Assembly {
     }
     if (d.className().equals(MemoryVerticle.class.getName())) {
       return () -> new MemoryVerticle(memories);
+    }
+    if (d.className().equals(UsageVerticle.class.getName())) {
+      return () -> new UsageVerticle(config, usage);
     }
     if (d.className().equals(CompactorVerticle.class.getName())) {
       return () -> new CompactorVerticle(config, models);

@@ -43,13 +43,23 @@ public final class Addresses {
 
   /** Usage ledger: send a {@link UsageRecord} (no reply). */
   public static final String USAGE_RECORD = "spacebot.usage.record";
-  /** Request {agent_id, from?, to?, group_by: model|day|process}; reply {rows:[...], total_cost_usd}. */
+  /**
+   * Request {agent_id, from?, to? (epoch ms, default today in the agent's budget zone), group_by: model|day|process};
+   * reply {agent_id, from, to (ISO-8601), timezone, group_by, rows:[{key, calls, input_tokens, output_tokens,
+   * cached_tokens, cost_usd, failed}], total_cost_usd}. Failure 400 names the field.
+   */
   public static final String USAGE_QUERY = "spacebot.usage.query";
-  /** Request {agent_id, daily_usd?, conversation_daily_usd?}: an operator changes a budget at run time. */
+  /**
+   * Request {agent_id, daily_usd?, conversation_daily_usd?}: an operator changes a budget at run time (a number
+   * sets it, null goes back to the config, a missing key leaves it); reply the effective budget.
+   */
   public static final String BUDGET_SET = "spacebot.usage.budget.set";
-  /** Request {}: reply {blocked:[{agent_id, conversation_id?, until}]}, what is over budget now. */
+  /** Request {}: reply {blocked:[{agent_id, conversation_id?, until, budget_usd, spent_usd, timezone}]}, what is over budget now. */
   public static final String BUDGET_STATE = "spacebot.usage.budget.state";
-  /** Publish {agent_id, conversation_id?, blocked, until}: a scope went over (or back under) its budget. */
+  /**
+   * Publish {agent_id, conversation_id?, blocked, until, budget_usd, spent_usd, timezone} (the last four only when
+   * blocked): a scope went over (or back under) its budget.
+   */
   public static final String BUDGET_CHANGED = "spacebot.usage.budget.changed";
   /** Publish {model, until, reason}: every node skips that model until then (429 past retries, quota). */
   public static final String MODEL_COOLDOWN = "spacebot.llm.cooldown";
