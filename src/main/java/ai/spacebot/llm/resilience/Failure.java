@@ -82,7 +82,7 @@ public record Failure(Kind kind, int status, Duration retryAfter, String brief) 
     if (http != null) {
       int status = http.statusCode();
       String body = http.getMessage();
-      String brief = status + " " + message(body);
+      String brief = shorten(status + " " + message(body));
       if (isQuota(error) && status < 500) {
         return new Failure(Kind.QUOTA, status, retryAfter, brief);
       }
