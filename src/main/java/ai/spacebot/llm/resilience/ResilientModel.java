@@ -26,6 +26,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,9 +97,9 @@ public final class ResilientModel implements StreamingChatModel {
   private final class Call {
     private final ChatRequest request;
     private final StreamingChatResponseHandler handler;
-    private final Map<String, String> failures = new LinkedHashMap<>();
-    private boolean anyCalled;
-    private Throwable lastError;
+    private final Map<String, String> failures = Collections.synchronizedMap(new LinkedHashMap<>());
+    private volatile boolean anyCalled;
+    private volatile Throwable lastError;
 
     Call(ChatRequest request, StreamingChatResponseHandler handler) {
       this.request = request;
@@ -152,8 +153,11 @@ public final class ResilientModel implements StreamingChatModel {
       String message = chain.toString();
       log.warn("all models failed for agent={} process={}:{} conversation={}: {}", context.agentId(),
           context.processKind(), context.processId(), context.conversationId(), failures);
-      AllModelsFailedException error = new AllModelsFailedException(failures.isEmpty() ? Map.of(message, "no model") : failures, lastError);
-      handler.onError(error);
+      Map<String, String> snapshot;
+      synchronized (failures) {
+        snapshot = failures.isEmpty() ? Map.of(message, "no model") : new LinkedHashMap<>(failures);
+      }
+      handler.onError(new AllModelsFailedException(snapshot, lastError));
     }
 
     /** One call of one model; it forwards partials, and decides what its failure means. */
