@@ -1,5 +1,7 @@
 package ai.spacebot.llm;
 
+import ai.spacebot.llm.resilience.ProviderHttpException;
+import ai.spacebot.llm.resilience.RetryAfter;
 import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.http.client.HttpClientBuilderLoader;
@@ -118,7 +120,7 @@ public final class VertxLlmHttpClient implements dev.langchain4j.http.client.Htt
     try {
       return send(request).compose(res -> res.body().map(body -> {
         if (res.statusCode() < 200 || res.statusCode() >= 300) {
-          throw new HttpException(res.statusCode(), body.toString());
+          throw error(res, body.toString());
         }
         return response(res, body.toString());
       })).await(readTimeout.toMillis() + 5000, TimeUnit.MILLISECONDS);
@@ -143,7 +145,7 @@ public final class VertxLlmHttpClient implements dev.langchain4j.http.client.Htt
       HttpClientResponse res = ar.result();
       if (res.statusCode() < 200 || res.statusCode() >= 300) {
         res.body().onComplete(body -> listener.onError(
-            new HttpException(res.statusCode(), body.succeeded() ? body.result().toString() : res.statusMessage())));
+            error(res, body.succeeded() ? body.result().toString() : res.statusMessage())));
         return;
       }
       listener.onOpen(response(res, null));
@@ -179,6 +181,12 @@ public final class VertxLlmHttpClient implements dev.langchain4j.http.client.Htt
         .setIdleTimeout(readTimeout.toMillis());
     request.headers().forEach((name, values) -> values.forEach(v -> options.addHeader(name, v)));
     return client.request(options).compose(req -> request.body() == null ? req.send() : req.send(request.body()));
+  }
+
+  /** A non-2xx answer, with the provider's Retry-After so the fallback chain can honour it. */
+  private static HttpException error(HttpClientResponse res, String body) {
+    return new ProviderHttpException(res.statusCode(), body,
+        RetryAfter.fromHeaders(res.headers()::get, java.time.Instant.now()));
   }
 
   private static SuccessfulHttpResponse response(HttpClientResponse res, String body) {

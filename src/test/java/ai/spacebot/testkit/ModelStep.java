@@ -1,7 +1,9 @@
 package ai.spacebot.testkit;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -29,9 +31,18 @@ public final class ModelStep {
   private final String errorMessage;
   private final Duration delay;
   private final Duration chunkDelay;
+  private final String errorCode;
+  private final Map<String, String> headers;
+  private final int cutAfterFrames;
 
   private ModelStep(Kind kind, List<String> textChunks, List<ToolCall> toolCalls, int status,
                     String errorMessage, Duration delay, Duration chunkDelay) {
+    this(kind, textChunks, toolCalls, status, errorMessage, delay, chunkDelay, null, Map.of(), -1);
+  }
+
+  private ModelStep(Kind kind, List<String> textChunks, List<ToolCall> toolCalls, int status,
+                    String errorMessage, Duration delay, Duration chunkDelay, String errorCode,
+                    Map<String, String> headers, int cutAfterFrames) {
     this.kind = kind;
     this.textChunks = List.copyOf(textChunks);
     this.toolCalls = List.copyOf(toolCalls);
@@ -39,10 +50,41 @@ public final class ModelStep {
     this.errorMessage = errorMessage;
     this.delay = delay;
     this.chunkDelay = chunkDelay;
+    this.errorCode = errorCode;
+    this.headers = Map.copyOf(headers);
+    this.cutAfterFrames = cutAfterFrames;
   }
 
   private static ModelStep reply(List<String> chunks, List<ToolCall> calls) {
     return new ModelStep(Kind.REPLY, chunks, calls, 200, null, Duration.ZERO, Duration.ZERO);
+  }
+
+  /** The message OpenAI sends with an {@code insufficient_quota} 429. */
+  public static final String QUOTA_MESSAGE = "You exceeded your current quota, please check your plan and billing details.";
+
+  /**
+   * OpenAI's out-of-quota answer: a 429 whose error {@code type} and {@code code} are
+   * {@code insufficient_quota} (only the body tells it apart from a rate limit).
+   */
+  public static ModelStep quotaExceeded() {
+    return new ModelStep(Kind.ERROR, List.of(), List.of(), 429, QUOTA_MESSAGE, Duration.ZERO, Duration.ZERO,
+        "insufficient_quota", Map.of(), -1);
+  }
+
+  /** A response header sent with this step (e.g. {@code Retry-After} on an error). */
+  public ModelStep withHeader(String name, String value) {
+    Map<String, String> h = new LinkedHashMap<>(headers);
+    h.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+    return new ModelStep(kind, textChunks, toolCalls, status, errorMessage, delay, chunkDelay, errorCode, h, cutAfterFrames);
+  }
+
+  /**
+   * When streaming, send only the first {@code frames} SSE frames (each text chunk is one) and then drop
+   * the connection: a failure after the client has seen tokens.
+   */
+  public ModelStep cutAfter(int frames) {
+    if (kind != Kind.REPLY || frames < 1) throw new IllegalArgumentException("cutAfter needs a reply and frames >= 1");
+    return new ModelStep(kind, textChunks, toolCalls, status, errorMessage, delay, chunkDelay, errorCode, headers, frames);
   }
 
   /** Assistant text; streamed as one delta per chunk, concatenated when not streaming. */
@@ -86,12 +128,14 @@ public final class ModelStep {
 
   /** Wait {@code d} (on a timer, never blocking) before sending anything, headers included. */
   public ModelStep delayed(Duration d) {
-    return new ModelStep(kind, textChunks, toolCalls, status, errorMessage, requirePositive(d), chunkDelay);
+    return new ModelStep(kind, textChunks, toolCalls, status, errorMessage, requirePositive(d), chunkDelay, errorCode,
+        headers, cutAfterFrames);
   }
 
   /** When streaming, wait {@code d} between SSE chunks (headers and first chunk go out at once). */
   public ModelStep withChunkDelay(Duration d) {
-    return new ModelStep(kind, textChunks, toolCalls, status, errorMessage, delay, requirePositive(d));
+    return new ModelStep(kind, textChunks, toolCalls, status, errorMessage, delay, requirePositive(d), errorCode,
+        headers, cutAfterFrames);
   }
 
   private static Duration requirePositive(Duration d) {
@@ -106,6 +150,12 @@ public final class ModelStep {
   public String errorMessage() { return errorMessage; }
   public Duration delay() { return delay; }
   public Duration chunkDelay() { return chunkDelay; }
+  /** The error {@code type} and {@code code} to send instead of the status's usual ones, or null. */
+  public String errorCode() { return errorCode; }
+  /** Extra response headers. */
+  public Map<String, String> headers() { return headers; }
+  /** Frames sent before the connection is dropped, or -1 for the whole stream. */
+  public int cutAfterFrames() { return cutAfterFrames; }
 
   /** The whole assistant text, or null when the step has none (OpenAI sends content null then). */
   public String text() {
@@ -120,7 +170,8 @@ public final class ModelStep {
   public String toString() {
     return switch (kind) {
       case REPLY -> "ModelStep.reply(text=" + text() + ", toolCalls=" + toolCalls + ", delay=" + delay + ")";
-      case ERROR -> "ModelStep.error(" + status + ", " + errorMessage + ")";
+      case ERROR -> "ModelStep.error(" + status + ", " + errorMessage + (errorCode == null ? "" : ", " + errorCode)
+          + (headers.isEmpty() ? "" : ", " + headers) + ")";
       case HANG -> "ModelStep.hang()";
     };
   }

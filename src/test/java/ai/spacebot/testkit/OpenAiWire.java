@@ -113,6 +113,13 @@ final class OpenAiWire {
         .put("total_tokens", prompt + completion);
   }
 
+  /** OpenAI error body with an explicit type and code (e.g. {@code insufficient_quota}); null = by status. */
+  static JsonObject error(int status, String message, String typeAndCode) {
+    if (typeAndCode == null) return error(status, message);
+    return new JsonObject().put("error", new JsonObject()
+        .put("message", message).put("type", typeAndCode).put("param", null).put("code", typeAndCode));
+  }
+
   /** OpenAI error body; type and code follow the status like the real API's common cases. */
   static JsonObject error(int status, String message) {
     String type;

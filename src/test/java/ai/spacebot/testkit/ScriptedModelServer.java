@@ -206,9 +206,10 @@ public final class ScriptedModelServer implements AutoCloseable {
     }
     after(step.delay(), () -> {
       if (resp.closed()) return;
+      step.headers().forEach(resp::putHeader);
       if (step.kind() == ModelStep.Kind.ERROR) {
         rec.markFinished(System.nanoTime());
-        sendJson(resp, step.status(), OpenAiWire.error(step.status(), step.errorMessage()));
+        sendJson(resp, step.status(), OpenAiWire.error(step.status(), step.errorMessage(), step.errorCode()));
         return;
       }
       OpenAiWire.Envelope env = new OpenAiWire.Envelope(
@@ -217,7 +218,12 @@ public final class ScriptedModelServer implements AutoCloseable {
       if (rec.streaming()) {
         JsonObject streamOptions = rec.body().getJsonObject("stream_options");
         boolean includeUsage = streamOptions != null && streamOptions.getBoolean("include_usage", false);
-        stream(resp, rec, OpenAiWire.streamFrames(step, env, includeUsage ? usage : null), step.chunkDelay());
+        List<String> frames = OpenAiWire.streamFrames(step, env, includeUsage ? usage : null);
+        if (step.cutAfterFrames() > 0) {
+          cut(req, resp, rec, frames.subList(0, Math.min(step.cutAfterFrames(), frames.size() - 1)));
+        } else {
+          stream(resp, rec, frames, step.chunkDelay());
+        }
       } else {
         rec.markFinished(System.nanoTime());
         sendJson(resp, 200, OpenAiWire.completion(step, env, usage));
@@ -237,6 +243,18 @@ public final class ScriptedModelServer implements AutoCloseable {
     } else {
       writeFrom(resp, rec, frames, 0, chunkDelay);
     }
+  }
+
+  /** Sends some frames, then drops the connection as a failing upstream would mid-stream. */
+  private void cut(HttpServerRequest req, HttpServerResponse resp, RecordedRequest rec, List<String> frames) {
+    resp.setStatusCode(200).setChunked(true)
+        .putHeader("Content-Type", "text/event-stream")
+        .putHeader("Cache-Control", "no-cache");
+    resp.write(String.join("", frames));
+    vertx.setTimer(100, id -> {
+      rec.markFinished(System.nanoTime());
+      req.connection().close();
+    });
   }
 
   private void writeFrom(HttpServerResponse resp, RecordedRequest rec, List<String> frames, int i, Duration chunkDelay) {
