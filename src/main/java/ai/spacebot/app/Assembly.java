@@ -53,8 +53,8 @@ final class Assembly {
     this.telemetry = telemetry;
     // Model-call code reports through models.metrics(): the one LlmMetrics of this application.
     this.models = new ModelCatalog(vertx, config.llm(), telemetry.llm());
-    this.router = new ModelRouter(models);
     this.budgets = BudgetGate.of(vertx);
+    this.router = new ModelRouter(vertx, config.llm(), models, budgets);
   }
 
   BudgetGate budgets() {
@@ -99,13 +99,13 @@ final class Assembly {
       return () -> new UsageVerticle(config, usage);
     }
     if (d.className().equals(CompactorVerticle.class.getName())) {
-      return () -> new CompactorVerticle(config, models);
+      return () -> new CompactorVerticle(config, router);
     }
     if (d.className().equals(BranchVerticle.class.getName())) {
-      return () -> new BranchVerticle(config, models);
+      return () -> new BranchVerticle(config, router);
     }
     if (d.className().equals(WorkerVerticle.class.getName())) {
-      return () -> new WorkerVerticle(config, models);
+      return () -> new WorkerVerticle(config, router);
     }
     if (d.className().equals(CortexVerticle.class.getName())) {
       return () -> new CortexVerticle(config);

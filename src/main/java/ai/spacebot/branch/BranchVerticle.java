@@ -6,7 +6,8 @@ import ai.spacebot.bus.EventPublisher;
 import ai.spacebot.llm.Prompts;
 import ai.spacebot.config.AgentConfig;
 import ai.spacebot.config.SpacebotConfig;
-import ai.spacebot.llm.ModelCatalog;
+import ai.spacebot.llm.CallContext;
+import ai.spacebot.llm.routing.ModelRouter;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -25,14 +26,14 @@ public final class BranchVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(BranchVerticle.class);
 
   private final SpacebotConfig config;
-  private final ModelCatalog models;
+  private final ModelRouter router;
   private EventPublisher events;
   private String template;
   private int running;
 
-  public BranchVerticle(SpacebotConfig config, ModelCatalog models) {
+  public BranchVerticle(SpacebotConfig config, ModelRouter router) {
     this.config = config;
-    this.models = models;
+    this.router = router;
   }
 
   @Override
@@ -50,14 +51,15 @@ public final class BranchVerticle extends VerticleBase {
       return;
     }
     String modelId = start.model() != null ? start.model() : agent.get().routing().branch();
-    Optional<StreamingChatModel> model = models.streaming(modelId);
+    Optional<StreamingChatModel> model = router.model(
+        new CallContext(start.agentId(), "branch", start.branchId(), start.channelId(), null), modelId);
     if (model.isEmpty()) {
       msg.fail(503, "no model is configured for branches");
       return;
     }
     running++;
     Branch branch = new Branch(vertx, context, events, start, agent.get(), config.branch(), model.get(),
-        models.timeout(), template, () -> running--);
+        router.requestTimeout(), template, () -> running--);
     branch.start(Duration.ofSeconds(config.branch().timeoutSeconds()))
         .onSuccess(v -> msg.reply(new JsonObject().put("branch_id", start.branchId())))
         .onFailure(err -> {

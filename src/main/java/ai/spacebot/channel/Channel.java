@@ -72,6 +72,8 @@ final class Channel {
   private String promptStatus;
   private String prompt;
   private boolean running;
+  /** Whether the over-budget notice went out since the budget last allowed a call. */
+  private boolean budgetNoticeSent;
   /** The model this conversation is pinned to (API, later /model), or null. */
   private String modelOverride;
   private long lastActivity = System.currentTimeMillis();
@@ -357,6 +359,11 @@ final class Channel {
    */
   private Future<Void> runTurn(List<ChatMessage> incoming, List<String> ids, List<String> userTexts, String replyKey,
       int maxTurns) {
+    Optional<String> over = services.router().overBudget(agent.id(), conversationId);
+    if (over.isPresent()) {
+      return overBudget(ids, incoming, over.get());
+    }
+    budgetNoticeSent = false;
     typing(true);
     ModelRouter.Route route = services.router().channelTurn(agent, modelOverride, userTexts);
     Optional<StreamingChatModel> model = services.router().model(
@@ -388,7 +395,7 @@ final class Channel {
     prompt.addAll(history);
     prompt.addAll(incoming);
     ToolLoop loop = new ToolLoop(context, model, ChannelTools.forTurn(state, new TurnActions(incoming)), maxTurns,
-        services.router().catalog().timeout(), new Streamer());
+        services.router().requestTimeout(), new Streamer());
     return loop.run(prompt).map(r -> new Attempt(r, state)).recover(err -> {
       if (mayRetry && ContextOverflow.is(err) && !history.isEmpty()) {
         log.warn("[{}] The model's context overflowed; dropping the oldest history and retrying once", conversationId);
@@ -430,6 +437,30 @@ final class Channel {
           return Future.<Void>succeededFuture();
         })
         .onComplete(ar -> typing(false));
+  }
+
+  /**
+   * Over today's budget: no model call. The first message after the cut is answered once with the
+   * reason; later ones are kept, unanswered, until the budget allows calls again.
+   */
+  private Future<Void> overBudget(List<String> ids, List<ChatMessage> incoming, String reason) {
+    if (ids.isEmpty()) {
+      incoming.forEach(this::remember);
+      return Future.succeededFuture();
+    }
+    if (budgetNoticeSent) {
+      log.info("[{}] Over budget; {} message(s) kept without an answer", conversationId, ids.size());
+      return services.transcript().completeTurn(ids, null).onSuccess(v -> incoming.forEach(this::remember)).mapEmpty();
+    }
+    budgetNoticeSent = true;
+    OutboundMessage notice = new OutboundMessage(UUID.randomUUID().toString(), OutboundMessage.MESSAGE, agent.id(),
+        platform, conversationId, reason, ids.get(ids.size() - 1), "budget:" + ids.get(0));
+    return services.transcript().failTurnWithApology(ids, "over budget: " + reason, notice)
+        .compose(recorded -> {
+          incoming.forEach(this::remember);
+          return recorded ? services.outbox().deliver(new PendingDelivery(notice.id(), notice, 0))
+              : Future.<Void>succeededFuture();
+        });
   }
 
   /**

@@ -18,6 +18,13 @@ final class TurnErrors {
   }
 
   static String describe(Throwable err) {
+    if (err instanceof ai.spacebot.llm.routing.ModelRouter.OverBudget over) {
+      return over.getMessage();
+    }
+    if (err instanceof ai.spacebot.llm.resilience.AllModelsFailedException all) {
+      return "None of the models answered (" + firstLine(String.join("; ", all.failures().entrySet().stream()
+          .map(e -> e.getKey() + ": " + e.getValue()).toList())) + "). Please try again in a minute.";
+    }
     Throwable e = err;
     while (e.getCause() != null && e.getCause() != e && !(e instanceof AuthenticationException)
         && !(e instanceof RateLimitException) && !(e instanceof TimeoutException)) {

@@ -7,7 +7,8 @@ import ai.spacebot.llm.Prompts;
 import ai.spacebot.config.AgentConfig;
 import ai.spacebot.config.SpacebotConfig;
 import ai.spacebot.llm.ChatJson;
-import ai.spacebot.llm.ModelCatalog;
+import ai.spacebot.llm.CallContext;
+import ai.spacebot.llm.routing.ModelRouter;
 import ai.spacebot.llm.ToolLoop;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
@@ -49,19 +50,19 @@ public final class CompactorVerticle extends VerticleBase {
   public static final Duration IN_FLIGHT_LIMIT = Duration.ofMinutes(10);
 
   private final SpacebotConfig config;
-  private final ModelCatalog models;
+  private final ModelRouter router;
   private final Duration inFlightLimit;
   /** Channel key → the timer that forgets the mark. Touched only on this verticle's event loop. */
   private final Map<String, Long> inFlight = new HashMap<>();
   private String systemPrompt;
 
-  public CompactorVerticle(SpacebotConfig config, ModelCatalog models) {
-    this(config, models, IN_FLIGHT_LIMIT);
+  public CompactorVerticle(SpacebotConfig config, ModelRouter router) {
+    this(config, router, IN_FLIGHT_LIMIT);
   }
 
-  CompactorVerticle(SpacebotConfig config, ModelCatalog models, Duration inFlightLimit) {
+  CompactorVerticle(SpacebotConfig config, ModelRouter router, Duration inFlightLimit) {
     this.config = config;
-    this.models = models;
+    this.router = router;
     this.inFlightLimit = inFlightLimit;
   }
 
@@ -162,7 +163,8 @@ public final class CompactorVerticle extends VerticleBase {
       return;
     }
     String modelId = agent.get().routing().compactor();
-    Optional<StreamingChatModel> model = models.streaming(modelId);
+    Optional<StreamingChatModel> model = router.model(
+        new CallContext(agentId, "compactor", "compactor", channelId, null), modelId);
     if (model.isEmpty()) {
       done(key);
       msg.fail(502, modelId == null ? "no compactor model is configured for agent " + agentId
@@ -172,7 +174,7 @@ public final class CompactorVerticle extends VerticleBase {
     List<ChatMessage> prompt = List.of(SystemMessage.from(systemPrompt), UserMessage.from(
         "Summarise this older part of the conversation (" + slice.size() + " messages):\n\n" + Transcript.render(slice)));
     long started = System.nanoTime();
-    new ToolLoop(context, model.get(), List.of(), 1, models.timeout(), new ToolLoop.Listener() {})
+    new ToolLoop(context, model.get(), List.of(), 1, router.requestTimeout(), new ToolLoop.Listener() {})
         .run(prompt)
         .onComplete(ar -> {
           done(key);

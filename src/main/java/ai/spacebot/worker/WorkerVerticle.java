@@ -6,7 +6,8 @@ import ai.spacebot.bus.WorkerStart;
 import ai.spacebot.llm.Prompts;
 import ai.spacebot.config.AgentConfig;
 import ai.spacebot.config.SpacebotConfig;
-import ai.spacebot.llm.ModelCatalog;
+import ai.spacebot.llm.CallContext;
+import ai.spacebot.llm.routing.ModelRouter;
 import ai.spacebot.tools.workspace.Workspace;
 import ai.spacebot.tools.workspace.WorkspaceTools;
 import dev.langchain4j.model.chat.StreamingChatModel;
@@ -27,13 +28,13 @@ public final class WorkerVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(WorkerVerticle.class);
 
   private final SpacebotConfig config;
-  private final ModelCatalog models;
+  private final ModelRouter router;
   private EventPublisher events;
   private String template;
 
-  public WorkerVerticle(SpacebotConfig config, ModelCatalog models) {
+  public WorkerVerticle(SpacebotConfig config, ModelRouter router) {
     this.config = config;
-    this.models = models;
+    this.router = router;
   }
 
   @Override
@@ -51,7 +52,8 @@ public final class WorkerVerticle extends VerticleBase {
       return;
     }
     String modelId = start.model() != null ? start.model() : agent.get().routing().worker();
-    Optional<StreamingChatModel> model = models.streaming(modelId);
+    Optional<StreamingChatModel> model = router.model(
+        new CallContext(start.agentId(), "worker", start.workerId(), start.channelId(), null), modelId);
     if (model.isEmpty()) {
       msg.fail(503, "no model is configured for workers");
       return;
@@ -59,7 +61,7 @@ public final class WorkerVerticle extends VerticleBase {
     Workspace.open(vertx, config.workspace(start.agentId())).compose(workspace -> {
       WorkspaceTools tools = WorkspaceTools.create(vertx, workspace, config.worker(), System.getenv());
       Worker worker = new Worker(vertx, context, events, start, agent.get(), config.worker(), model.get(),
-          models.timeout(), template, tools, config.compaction(), () -> {});
+          router.requestTimeout(), template, tools, config.compaction(), () -> {});
       return worker.start(Duration.ofSeconds(config.worker().timeoutSeconds()));
     })
         .onSuccess(v -> msg.reply(new JsonObject().put("worker_id", start.workerId())))

@@ -48,7 +48,7 @@ class CompactorVerticleIT {
     env.put("SPACEBOT_DIR", Files.createTempDirectory("spacebot-compactor").toString());
     config = new ConfigLoader(env).load(null);
     vertx = Vertx.vertx();
-    vertx.deployVerticle(new CompactorVerticle(config, new ModelCatalog(vertx, config.llm())))
+    vertx.deployVerticle(new CompactorVerticle(config, new ai.spacebot.llm.routing.ModelRouter(vertx, config.llm(), new ModelCatalog(vertx, config.llm()), ai.spacebot.llm.usage.BudgetGate.of(vertx))))
         .await(30, TimeUnit.SECONDS);
   }
 
