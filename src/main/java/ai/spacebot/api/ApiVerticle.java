@@ -6,6 +6,7 @@ import ai.spacebot.bus.Addresses;
 import ai.spacebot.bus.InboundMessage;
 import ai.spacebot.config.AgentConfig;
 import ai.spacebot.config.SpacebotConfig;
+import ai.spacebot.llm.routing.ModelInventory;
 import ai.spacebot.messaging.portal.PortalAdapterVerticle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -75,6 +76,7 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/api/status").handler(this::status);
     router.get("/api/channels").handler(this::channels);
     router.get("/api/workers").handler(this::workers);
+    router.get("/api/models").handler(this::models);
     router.post("/api/channels/cancel-process").handler(this::cancelProcess);
     router.put("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.api().maxBodyBytes()));
     router.put("/api/channels/model").handler(this::pinModel);
@@ -244,6 +246,11 @@ public final class ApiVerticle extends VerticleBase {
       }
       json(ctx, 200, new JsonObject().put("channels", out).put("processes_known", running.succeeded()));
     });
+  }
+
+  /** Providers, models (who uses each, price) and every agent's routing, from the configuration; never a key. */
+  private void models(RoutingContext ctx) {
+    json(ctx, 200, ModelInventory.describe(config));
   }
 
   private void workers(RoutingContext ctx) {
