@@ -161,7 +161,9 @@ class CompactorVerticleIT {
 
     ReplyException err = failure(request(Addresses.COMPACTOR_SUMMARIZE, summarizeBody("main", channel, slice())));
     assertThat(err.failureCode()).isEqualTo(502);
-    assertThat(err.getMessage()).isEqualTo("the compactor model call failed (HTTP 500): the model is on fire");
+    // Retried like every model call (3 attempts), then reported with the provider's words.
+    assertThat(err.getMessage()).startsWith("the compactor model call failed (HTTP 500)").contains("the model is on fire")
+        .contains("after 3 attempts");
     assertThat(check(channel, 0.86).action()).isEqualTo(CompactionDecision.SUMMARIZE);
     model.respondWith(r -> ModelStep.text("ok"));
     request(Addresses.COMPACTOR_SUMMARIZE, summarizeBody("main", channel, slice())).await(30, TimeUnit.SECONDS);

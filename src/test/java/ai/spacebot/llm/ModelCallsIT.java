@@ -143,8 +143,16 @@ class ModelCallsIT {
     try (SseClient events = app.events("agent_id=a4")) {
       app.http.send("a4", session, "Wes", "first");
       events.await("outbound_message", j -> j.getString("text").equals("answered"), WAIT);
-      SseEvent exceeded = events.await("budget_exceeded", null, WAIT);
-      assertThat(exceeded.json().getDouble("budget_usd")).isEqualTo(0.000001);
+      // The ledger's event and the reply race each other: look for it among everything seen so far.
+      JsonObject exceeded = null;
+      for (int i = 0; i < 100 && exceeded == null; i++) {
+        exceeded = events.events().stream().filter(e -> e.event().equals("budget_exceeded")).map(SseEvent::json)
+            .findFirst().orElse(null);
+        Thread.sleep(50);
+      }
+      assertThat(exceeded).as("budget_exceeded").isNotNull();
+      assertThat(exceeded.getDouble("budget_usd")).isEqualTo(0.000001);
+      assertThat(exceeded.getDouble("spent_usd")).isGreaterThan(0.000001);
       int before = calls(primary, "p4").size();
       app.http.send("a4", session, "Wes", "second");
       String notice = events.await("outbound_message", null, WAIT).json().getString("text");

@@ -59,9 +59,19 @@ public final class ModelRouter {
           record(metrics, usage);
         },
         catalog.timeout(), Cooldowns.of(vertx), ModelResilience.circuitBreakers(vertx, llm.resilience()));
+    // Every node counts the cooldowns it hears of: its own, and in a cluster the other nodes' too.
+    vertx.eventBus().<io.vertx.core.json.JsonObject>localConsumer(Addresses.MODEL_COOLDOWN, msg ->
+        metrics.cooldown(msg.body().getString("model"), msg.body().getBoolean("quota", false)));
   }
 
-  private static void record(LlmMetrics metrics, UsageRecord u) {
+  private void record(LlmMetrics metrics, UsageRecord u) {
+    if (u.fallbackPosition() > 0 && u.outcome().equals("ok")) {
+      // The routed model is the one whose fallback list has this model at this position.
+      String from = llm.fallbacks().entrySet().stream()
+          .filter(e -> e.getValue().size() >= u.fallbackPosition() && e.getValue().get(u.fallbackPosition() - 1).equals(u.model()))
+          .map(java.util.Map.Entry::getKey).findFirst().orElse("unknown");
+      metrics.fallback(from, u.model());
+    }
     String provider = u.model().contains("/") ? u.model().substring(0, u.model().indexOf('/')) : u.model();
     metrics.call(provider, u.model(), u.outcome(), Duration.ofMillis(u.latencyMs()));
     if (u.outcome().equals("ok")) {
