@@ -50,8 +50,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Channel {
   private static final Logger log = LoggerFactory.getLogger(Channel.class);
-  /** A history longer than this many times the reload limit is trimmed even without a compactor. */
-  private static final int HARD_CAP_FACTOR = 10;
 
   private final String conversationId;
   private final String platform;
@@ -492,9 +490,11 @@ final class Channel {
 
   private void remember(ChatMessage message) {
     history.add(message);
-    int cap = Math.max(50, settings.historyLimit() * HARD_CAP_FACTOR);
-    if (history.size() > cap) {
-      // The compactor normally keeps history far below this; dropping keeps tool calls with their results.
+    // Tokens are the compactor's business; the message count is capped too (history_limit, as many as a
+    // reopened channel loads), because every turn sends the whole history: a long chat of short
+    // messages would otherwise cost more per turn for ever. The older half goes at once, never
+    // splitting a tool call from its result, so this runs once per history_limit / 2 messages.
+    if (settings.historyLimit() > 0 && history.size() > Math.max(8, settings.historyLimit())) {
       history = new ArrayList<>(HistoryCut.emergencyDrop(history, 0.5));
     }
   }

@@ -67,6 +67,10 @@ final class ChannelCompaction {
   /** After a turn: asks the Compactor what to do and does it. Never fails the turn. */
   void afterTurn() {
     long tokens = estimatedTokens();
+    // Below the first threshold the Compactor would answer "none": skip the round trip (most turns).
+    if (CompactionPolicy.decide(tokens, settings).action().equals(CompactionDecision.NONE)) {
+      return;
+    }
     bus.<JsonObject>request(Addresses.COMPACTOR_CHECK,
             new CompactionCheck(agentId, channelId, tokens, history.messages().size()).toJson())
         .map(reply -> CompactionDecision.fromJson(reply.body()))
