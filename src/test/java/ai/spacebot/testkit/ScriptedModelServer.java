@@ -250,11 +250,12 @@ public final class ScriptedModelServer implements AutoCloseable {
     resp.setStatusCode(200).setChunked(true)
         .putHeader("Content-Type", "text/event-stream")
         .putHeader("Cache-Control", "no-cache");
-    resp.write(String.join("", frames));
-    vertx.setTimer(100, id -> {
+    // Close only once the frames are on the wire: under load a close could otherwise overtake them, and the
+    // client would see a failure before any token instead of one after the first.
+    resp.write(String.join("", frames)).onComplete(written -> vertx.setTimer(100, id -> {
       rec.markFinished(System.nanoTime());
       req.connection().close();
-    });
+    }));
   }
 
   private void writeFrom(HttpServerResponse resp, RecordedRequest rec, List<String> frames, int i, Duration chunkDelay) {

@@ -109,7 +109,8 @@ class ResilientModelIT {
     ModelCatalog catalog = new ModelCatalog(vertx, llm);
     return new ModelResilience(vertx, llm.resilience(), catalog::streaming, llm.fallbacks(), llm::price, usage::add,
         Duration.ofSeconds(llm.timeoutSeconds()), Cooldowns.of(vertx),
-        ModelResilience.circuitBreakers(vertx, llm.resilience()));
+        // Each test its own breakers: one that opened the primary's circuit must not leak into the next.
+        ModelResilience.newCircuitBreakers(llm.resilience()));
   }
 
   private ModelResilience resilience() throws Exception {
