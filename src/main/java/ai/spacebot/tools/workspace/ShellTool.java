@@ -74,9 +74,19 @@ public final class ShellTool implements Tool {
     return result.future();
   }
 
-  /** Kills every command of this tool that is running or about to start, with everything it started. */
+  /**
+   * Kills every command of this tool that is running or about to start, with everything it started.
+   * Killing spawns {@code kill} and waits for it, so it runs on a thread of its own: the caller is a
+   * worker's event loop.
+   */
   public void killAll() {
-    running.forEach(ShellCommand::cancel);
+    if (running.isEmpty()) {
+      return;
+    }
+    List<ShellCommand> commands = List.copyOf(running);
+    Thread killer = new Thread(() -> commands.forEach(ShellCommand::cancel), "spacebot-shell-kill");
+    killer.setDaemon(true);
+    killer.start();
   }
 
   private static ToolOutput run(ShellCommand command) {
