@@ -250,12 +250,22 @@ public final class ScriptedModelServer implements AutoCloseable {
     resp.setStatusCode(200).setChunked(true)
         .putHeader("Content-Type", "text/event-stream")
         .putHeader("Cache-Control", "no-cache");
-    // Close only once the frames are on the wire: under load a close could otherwise overtake them, and the
-    // client would see a failure before any token instead of one after the first.
-    resp.write(String.join("", frames)).onComplete(written -> vertx.setTimer(100, id -> {
-      rec.markFinished(System.nanoTime());
-      req.connection().close();
-    }));
+    cutFrom(req, resp, rec, frames, 0);
+  }
+
+  /**
+   * Writes the frames one by one, 20 ms apart, then drops the connection 200 ms after the last is on the
+   * wire: the client surely has its first tokens before it sees the stream break, whatever the load.
+   */
+  private void cutFrom(HttpServerRequest req, HttpServerResponse resp, RecordedRequest rec, List<String> frames, int i) {
+    if (i == frames.size()) {
+      vertx.setTimer(200, id -> {
+        rec.markFinished(System.nanoTime());
+        req.connection().close();
+      });
+      return;
+    }
+    resp.write(frames.get(i)).onComplete(written -> vertx.setTimer(20, id -> cutFrom(req, resp, rec, frames, i + 1)));
   }
 
   private void writeFrom(HttpServerResponse resp, RecordedRequest rec, List<String> frames, int i, Duration chunkDelay) {
