@@ -44,7 +44,9 @@ class LeadershipTest {
     assertThat(events).containsExactly("one+main", "one+second");
     onContext(only::stop);
     assertThat(only.led()).isEmpty();
-    assertThat(events).containsExactly("one+main", "one+second", "one-main", "one-second");
+    // Leads are released in no particular order (they sit in a concurrent map).
+    assertThat(events).hasSize(4);
+    assertThat(events.subList(2, 4)).containsExactlyInAnyOrder("one-main", "one-second");
   }
 
   @Test
