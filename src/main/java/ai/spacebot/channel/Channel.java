@@ -81,6 +81,8 @@ final class Channel {
   private boolean pendingCoalescable;
   /** Re-trigger: results waiting for their turn, the debounce timer, and turns used since the last user message. */
   private final List<ProcessReport.Result> results = new ArrayList<>();
+  /** Results that ask for no turn (a cancel the channel made itself): the next turn sees them. */
+  private final List<ProcessReport.Result> quietResults = new ArrayList<>();
   private long retriggerTimer = -1;
   private boolean retriggerDue;
   private int retriggersSinceUser;
@@ -173,9 +175,14 @@ final class Channel {
     lastActivity = System.currentTimeMillis();
     if (report instanceof ProcessReport.Result r) {
       msg.reply(new JsonObject());
-      processes.onResult(r);
+      boolean wantsTurn = processes.onResult(r);
       // Stored on arrival, so a stop before its turn loses nothing: the next turn sees it in history.
       persistResult(r, resultText(r));
+      if (!wantsTurn) {
+        quietResults.add(r);
+        reportBusy();
+        return;
+      }
       results.add(r);
       // Debounce: results close together share one turn.
       if (retriggerTimer >= 0) {
@@ -315,6 +322,10 @@ final class Channel {
     }
     retriggerDue = false;
     List<ChatMessage> out = new ArrayList<>();
+    for (ProcessReport.Result r : quietResults) {
+      out.add(UserMessage.from(resultText(r)));
+    }
+    quietResults.clear();
     for (ProcessReport.Result r : results) {
       out.add(UserMessage.from(resultText(r)));
     }
@@ -563,7 +574,7 @@ final class Channel {
     }
 
     public Future<Void> cancel(String processId) {
-      return processes.cancel(processId, "cancelled by the conversation");
+      return processes.cancelHere(processId);
     }
   }
 

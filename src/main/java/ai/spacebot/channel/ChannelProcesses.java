@@ -59,6 +59,8 @@ final class ChannelProcesses {
   private final EventBus bus;
   private final String inbox;
   private final Map<String, Running> running = new LinkedHashMap<>();
+  /** Processes this channel's own {@code cancel} tool stopped: the model already knows, so no re-trigger. */
+  private final java.util.Set<String> cancelledHere = new java.util.HashSet<>();
 
   ChannelProcesses(String agentId, String channelId, SpacebotConfig config, EventBus bus, String inbox) {
     this.agentId = agentId;
@@ -141,17 +143,31 @@ final class ChannelProcesses {
         });
   }
 
-  /** Applies a result: the process is gone, unless it is an interactive worker now waiting for input. */
-  void onResult(ProcessReport.Result result) {
+  /** Cancels on the channel's own request: its result is kept in history but asks for no turn. */
+  Future<Void> cancelHere(String processId) {
+    // Marked before asking: the process may report its result before it answers the request.
+    if (running.containsKey(processId)) {
+      cancelledHere.add(processId);
+    }
+    return cancel(processId, "cancelled by the conversation").onFailure(err -> cancelledHere.remove(processId));
+  }
+
+  /**
+   * Applies a result: the process is gone, unless it is an interactive worker now waiting for input.
+   * Returns whether the result deserves a turn of its own (everything but a cancel the channel asked for).
+   */
+  boolean onResult(ProcessReport.Result result) {
+    boolean askedHere = cancelledHere.remove(result.processId());
     Running r = running.get(result.processId());
     if (r == null) {
-      return;
+      return !askedHere;
     }
     if (result.waitingForInput()) {
       r.waitingForInput = true;
     } else {
       running.remove(result.processId());
     }
+    return !(askedHere && result.outcome() == ai.spacebot.bus.Outcome.CANCELLED);
   }
 
   void onStatus(ProcessReport.Status status) {

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +53,12 @@ class RoutingIT {
                 heavy: openai/tier-heavy
         """;
     app = TestApp.start(env, Files.createTempDirectory("spacebot-routing"), yaml, null);
+  }
+
+  /** Each test starts once the last one's background work has settled (its re-trigger included). */
+  @AfterEach
+  void settle() {
+    model.awaitQuiet(Duration.ofMillis(1500), Duration.ofSeconds(60));
   }
 
   @AfterAll

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +51,12 @@ class ProcessLimitsIT {
           max_segments: 2
         """.formatted(WINDOW);
     app = TestApp.start(TestApp.envFor(model), Files.createTempDirectory("spacebot-limits"), yaml, null);
+  }
+
+  /** Each test starts once the last one's background work has settled (its re-trigger included). */
+  @AfterEach
+  void settle() {
+    model.awaitQuiet(Duration.ofMillis(1500), Duration.ofSeconds(60));
   }
 
   @AfterAll

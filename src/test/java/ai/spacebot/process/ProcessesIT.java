@@ -24,6 +24,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +42,12 @@ class ProcessesIT {
   static void start() throws Exception {
     model = ScriptedModelServer.start();
     app = TestApp.start(TestApp.envFor(model));
+  }
+
+  /** Each test starts once the last one's background work has settled (its re-trigger included). */
+  @AfterEach
+  void settle() {
+    model.awaitQuiet(Duration.ofMillis(1500), Duration.ofSeconds(60));
   }
 
   @AfterAll
@@ -367,6 +374,7 @@ class ProcessesIT {
         .then(CHANNEL, r -> call("cancel", new JsonObject().put("process_id",
             lastToolResult(r).replaceAll("^Branch (b-[0-9a-f]+).*$", "$1"))))
         .then(CHANNEL, reply("Stopped it."))
+        .then(CHANNEL, r -> reply("Seen: " + r.lastUserText()))
         .otherwise(BRANCH, r -> ModelStep.hang())
         .otherwise(CHANNEL, r -> ModelStep.toolCall("skip", "{}"));
     try (SseClient events = events(session)) {
@@ -374,6 +382,15 @@ class ProcessesIT {
       SseEvent done = events.await("branch_completed", null, WAIT);
       assertThat(done.json().getString("outcome")).isEqualTo("cancelled");
       events.await("outbound_message", j -> j.getString("text").equals("Stopped it."), WAIT);
+      // The channel cancelled it itself, so the result asks for no turn of its own...
+      model.awaitQuiet(Duration.ofMillis(1500), WAIT);
+      assertThat(RoleScript.of(model, CHANNEL)).hasSize(3);
+      // ...but the next turn sees it.
+      app.http.send("main", session, "Kai", "and now?");
+      events.await("outbound_message", j -> j.getString("text").startsWith("Seen: "), WAIT);
+      RecordedRequest next = RoleScript.of(model, CHANNEL).get(3);
+      assertThat(next.messagesWithRole("user").stream().map(JsonObject::encode))
+          .anyMatch(t -> t.contains("concluded (Cancelled)"));
     }
   }
 

@@ -46,6 +46,7 @@ public final class ScriptedModelServer implements AutoCloseable {
   private final AtomicInteger nextIndex = new AtomicInteger();
   private final AtomicInteger requestCount = new AtomicInteger();
   private final Object arrivals = new Object();
+  private volatile long lastArrivalNanos = System.nanoTime();
   private final Set<HttpConnection> hanging = ConcurrentHashMap.newKeySet();
   private volatile Function<RecordedRequest, ModelStep> responder = r -> DEFAULT_REPLY;
 
@@ -142,6 +143,25 @@ public final class ScriptedModelServer implements AutoCloseable {
     return requests();
   }
 
+  /**
+   * Blocks until no chat request has arrived for {@code quiet}: a test that leaves processes behind
+   * (a re-trigger after its last assertion) must not answer from the next test's script.
+   */
+  public void awaitQuiet(Duration quiet, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() - lastArrivalNanos < quiet.toNanos()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("model requests kept arriving for " + timeout);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted while awaiting a quiet model", e);
+      }
+    }
+  }
+
   /** Sum of {@link RecordedRequest#modelNanos()} over finished requests: time spent "in the model". */
   public long totalModelNanos() {
     long total = 0;
@@ -177,6 +197,7 @@ public final class ScriptedModelServer implements AutoCloseable {
     rec.uri(req.uri());
     records.add(rec);
     requestCount.incrementAndGet(); // after add, so a waiter woken by the count sees the record
+    lastArrivalNanos = System.nanoTime();
     synchronized (arrivals) {
       arrivals.notifyAll();
     }
