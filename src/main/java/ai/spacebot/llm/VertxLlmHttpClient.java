@@ -137,6 +137,16 @@ public final class VertxLlmHttpClient implements dev.langchain4j.http.client.Htt
       fallback.execute(withHeaders(request), parser, listener);
       return;
     }
+    if (Vertx.currentContext() == null) {
+      // Off Vert.x (a retry scheduler, a test thread) the response could complete before its handlers
+      // are set from here, and its first chunks would be lost; on a context both happen in order.
+      vertx.runOnContext(v -> stream(request, listener));
+      return;
+    }
+    stream(request, listener);
+  }
+
+  private void stream(HttpRequest request, ServerSentEventListener listener) {
     send(request).onComplete(ar -> {
       if (ar.failed()) {
         listener.onError(ar.cause());
