@@ -13,6 +13,10 @@ import java.util.List;
  * @param shellMaxTimeoutSeconds the most a {@code shell} call may ask for
  * @param outputCapBytes shell output kept for the model; the rest is cut with a note
  * @param envPassthrough environment variables passed to {@code shell} besides PATH, HOME and TMPDIR
+ * @param compactThreshold share of the context window above which a worker drops older work before a segment
+ * @param compactFraction share of its work (oldest first) a worker drops then
+ * @param overflowFraction share dropped after a provider's context-overflow refusal, before the one retry
  */
 public record WorkerSettings(int maxConcurrent, int segmentTurns, int maxSegments, int timeoutSeconds,
-    int shellTimeoutSeconds, int shellMaxTimeoutSeconds, int outputCapBytes, List<String> envPassthrough) {}
+    int shellTimeoutSeconds, int shellMaxTimeoutSeconds, int outputCapBytes, List<String> envPassthrough,
+    double compactThreshold, double compactFraction, double overflowFraction) {}

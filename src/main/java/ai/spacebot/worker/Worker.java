@@ -44,12 +44,6 @@ final class Worker extends BackgroundProcess {
   private final Duration modelTimeout;
   private final String template;
   private final WorkspaceTools workspace;
-  /** Above this share of the context window a worker drops the older half of its work before a segment. */
-  private static final double COMPACT_AT = 0.70;
-  private static final double COMPACT_FRACTION = 0.50;
-  /** After a provider's context-overflow refusal: drop this much and retry the segment once. */
-  private static final double OVERFLOW_FRACTION = 0.75;
-
   private final CompactionSettings compaction;
   private final List<ChatMessage> conversation = new ArrayList<>();
   private UserMessage taskMessage;
@@ -107,8 +101,8 @@ final class Worker extends BackgroundProcess {
   }
 
   private void runSegment(int segment, boolean afterOverflow) {
-    if (!afterOverflow && TokenEstimator.estimate(conversation) >= COMPACT_AT * compaction.contextWindow()) {
-      compact(COMPACT_FRACTION);
+    if (!afterOverflow && TokenEstimator.estimate(conversation) >= settings.compactThreshold() * compaction.contextWindow()) {
+      compact(settings.compactFraction());
     }
     List<Tool> tools = new ArrayList<>(workspace.tools());
     tools.add(new SetStatusTool(this::status));
@@ -118,7 +112,7 @@ final class Worker extends BackgroundProcess {
         return;
       }
       if (ar.failed() && !afterOverflow && ContextOverflow.is(ar.cause())) {
-        compact(OVERFLOW_FRACTION);
+        compact(settings.overflowFraction());
         runSegment(segment, true);
         return;
       }

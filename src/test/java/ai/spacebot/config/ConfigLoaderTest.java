@@ -344,6 +344,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void workerCompactionSharesAreConfigurableAndChecked() throws IOException {
+    SpacebotConfig config = loadYaml("worker:\n  compact_threshold: 0.6\n  overflow_fraction: 0.9\n", env());
+    assertThat(config.worker().compactThreshold()).isEqualTo(0.6);
+    assertThat(config.worker().compactFraction()).isEqualTo(0.5);
+    assertThat(config.worker().overflowFraction()).isEqualTo(0.9);
+    String message = failureOf("worker:\n  compact_fraction: 1.5\n", env());
+    assertThat(message).contains("worker.compact_fraction").contains("1.5").contains("line 2");
+  }
+
+  @Test
   void unknownKeyIsNamed() throws IOException {
     String message = failureOf("""
         api:

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 /** Shared test setup: limits small enough to hit, and calling a tool the way a process would, awaited from here. */
 final class Calls {
   static final int CAP = 51_200;
-  static final WorkerSettings SETTINGS = new WorkerSettings(2, 10, 3, 600, 10, 20, CAP, List.of("SPACEBOT_TEST_PASS"));
+  static final WorkerSettings SETTINGS = new WorkerSettings(2, 10, 3, 600, 10, 20, CAP, List.of("SPACEBOT_TEST_PASS"),
+      0.70, 0.50, 0.75);
 
   private Calls() {}
 
