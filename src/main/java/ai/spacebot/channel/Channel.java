@@ -16,6 +16,7 @@ import ai.spacebot.llm.CallContext;
 import ai.spacebot.llm.routing.ModelRouter;
 import ai.spacebot.store.PendingDelivery;
 import ai.spacebot.store.TranscriptMessage;
+import ai.spacebot.store.TranscriptRepository;
 import ai.spacebot.tools.ToolOutput;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
@@ -80,9 +81,9 @@ final class Channel {
   private long pendingSince;
   private boolean pendingCoalescable;
   /** Re-trigger: results waiting for their turn, the debounce timer, and turns used since the last user message. */
-  private final List<ProcessReport.Result> results = new ArrayList<>();
+  private final List<PendingResult> results = new ArrayList<>();
   /** Results that ask for no turn (a cancel the channel made itself): the next turn sees them. */
-  private final List<ProcessReport.Result> quietResults = new ArrayList<>();
+  private final List<PendingResult> quietResults = new ArrayList<>();
   private long retriggerTimer = -1;
   private boolean retriggerDue;
   private int retriggersSinceUser;
@@ -134,7 +135,12 @@ final class Channel {
             } else if (m.direction().equals(TranscriptMessage.OUTBOUND)) {
               loadedHistory.add(AiMessage.from(m.text()));
             } else if (m.direction().equals(TranscriptMessage.SYSTEM) && isProcessKind(m.senderName())) {
-              loadedHistory.add(UserMessage.from(m.text()));
+              if (m.status().equals(TranscriptRepository.RECEIVED)) {
+                // A result whose turn never ran (a stop or crash in between): it re-triggers now.
+                results.add(new PendingResult(m.id(), m.text(), m.text()));
+              } else {
+                loadedHistory.add(UserMessage.from(m.text()));
+              }
             }
           }
           // Whatever arrived before the load finished was appended already; it is newer.
@@ -146,6 +152,11 @@ final class Channel {
             log.warn("[{}] Could not load history: {}", conversationId, ar.cause().getMessage());
           }
           loaded = true;
+          if (!results.isEmpty()) {
+            log.info("[{}] Resuming {} background result(s) that never had their turn", conversationId, results.size());
+            retriggerDue = true;
+            reportBusy();
+          }
           maybeRun();
         })
         .mapEmpty();
@@ -176,14 +187,17 @@ final class Channel {
     if (report instanceof ProcessReport.Result r) {
       msg.reply(new JsonObject());
       boolean wantsTurn = processes.onResult(r);
-      // Stored on arrival, so a stop before its turn loses nothing: the next turn sees it in history.
-      persistResult(r, resultText(r));
+      // Stored on arrival, awaiting its turn until that turn is recorded: a stop in between loses nothing,
+      // the channel reopens with it and runs the re-trigger then.
+      PendingResult pending = new PendingResult(UUID.randomUUID().toString(), resultText(r),
+          "[Background " + r.kind().wire() + " " + r.processId() + " completed]: " + r.text());
+      persistResult(r, pending, wantsTurn);
       if (!wantsTurn) {
-        quietResults.add(r);
+        quietResults.add(pending);
         reportBusy();
         return;
       }
-      results.add(r);
+      results.add(pending);
       // Debounce: results close together share one turn.
       if (retriggerTimer >= 0) {
         context.owner().cancelTimer(retriggerTimer);
@@ -281,11 +295,13 @@ final class Channel {
         runRetrigger();
       } else {
         // Past the cap the results only go into history; the next user message sees them.
-        List<ProcessReport.Result> capped = new ArrayList<>(results);
+        List<PendingResult> capped = new ArrayList<>(results);
         results.clear();
-        for (ProcessReport.Result r : capped) {
-          remember(UserMessage.from("[Background " + r.kind().wire() + " " + r.processId() + " completed]: " + r.text()));
+        for (PendingResult r : capped) {
+          remember(UserMessage.from(r.cappedText()));
         }
+        services.transcript().completeTurn(capped.stream().map(PendingResult::rowId).toList(), null)
+            .onFailure(err -> log.warn("[{}] Could not mark capped results: {}", conversationId, err.getMessage()));
         reportBusy();
       }
     }
@@ -295,7 +311,8 @@ final class Channel {
     List<InboundMessage> batch = new ArrayList<>(pending);
     pending.clear();
     retriggersSinceUser = 0;
-    List<ChatMessage> incoming = new ArrayList<>(takeResults());
+    List<PendingResult> taken = takeResults();
+    List<ChatMessage> incoming = new ArrayList<>(messagesOf(taken));
     if (batch.size() > 1) {
       long span = batch.get(batch.size() - 1).timestamp() - batch.get(0).timestamp();
       long people = batch.stream().map(m -> senderKey(m.platform(), m.senderId(), m.senderName())).distinct().count();
@@ -306,32 +323,43 @@ final class Channel {
     batch.forEach(m -> incoming.add(userMessage(m.senderName(), m.text())));
     List<String> ids = batch.stream().map(InboundMessage::id).toList();
     List<String> texts = batch.stream().map(InboundMessage::text).toList();
-    start(runTurn(incoming, ids, texts, "reply:" + ids.get(0), settings.maxTurns()));
+    start(runTurn(incoming, ids, rowIds(taken), texts, "reply:" + ids.get(0), settings.maxTurns()));
   }
 
   private void runRetrigger() {
-    List<ChatMessage> incoming = takeResults();
-    start(runTurn(incoming, List.of(), List.of(), "retrigger:" + UUID.randomUUID(), Math.min(3, settings.maxTurns())));
+    List<PendingResult> taken = takeResults();
+    // Keyed by its first result, so a re-trigger run again after a restart cannot reply twice.
+    start(runTurn(messagesOf(taken), List.of(), rowIds(taken), List.of(), "retrigger:" + taken.get(0).rowId(),
+        Math.min(3, settings.maxTurns())));
   }
 
-  /** The waiting results as history messages; the debounce is over. */
-  private List<ChatMessage> takeResults() {
+  /** The waiting results, quiet ones first; the debounce is over. */
+  private List<PendingResult> takeResults() {
     if (retriggerTimer >= 0) {
       context.owner().cancelTimer(retriggerTimer);
       retriggerTimer = -1;
     }
     retriggerDue = false;
-    List<ChatMessage> out = new ArrayList<>();
-    for (ProcessReport.Result r : quietResults) {
-      out.add(UserMessage.from(resultText(r)));
-    }
+    List<PendingResult> out = new ArrayList<>(quietResults);
     quietResults.clear();
-    for (ProcessReport.Result r : results) {
-      out.add(UserMessage.from(resultText(r)));
-    }
+    out.addAll(results);
     results.clear();
     return out;
   }
+
+  private static List<ChatMessage> messagesOf(List<PendingResult> taken) {
+    List<ChatMessage> out = new ArrayList<>(taken.size());
+    taken.forEach(r -> out.add(UserMessage.from(r.text())));
+    return out;
+  }
+
+  /** The transcript rows of the results a turn takes up; the turn's record marks them handled. */
+  private List<String> rowIds(List<PendingResult> taken) {
+    return taken.stream().map(PendingResult::rowId).toList();
+  }
+
+  /** A branch or worker result waiting for a turn: its transcript row, its history line, its line past the cap. */
+  private record PendingResult(String rowId, String text, String cappedText) {}
 
   private static String resultText(ProcessReport.Result r) {
     return r.kind() == ProcessKind.BRANCH
@@ -340,9 +368,9 @@ final class Channel {
             + " (" + r.outcome().label() + ")]: " + r.text();
   }
 
-  private void persistResult(ProcessReport.Result r, String text) {
-    services.transcript().appendProcessResult(conversationId, agent.id(), platform, UUID.randomUUID().toString(),
-        r.processId(), r.kind().wire(), text).onFailure(err ->
+  private void persistResult(ProcessReport.Result r, PendingResult pending, boolean awaitsTurn) {
+    services.transcript().appendProcessResult(conversationId, agent.id(), platform, pending.rowId(),
+        r.processId(), r.kind().wire(), pending.text(), awaitsTurn).onFailure(err ->
         log.warn("[{}] Could not store the result of {}: {}", conversationId, r.processId(), err.getMessage()));
   }
 
@@ -363,14 +391,14 @@ final class Channel {
 
   /**
    * One turn: the model sees history plus {@code incoming} (user messages, or results for a re-trigger).
-   * {@code ids} are the inbound messages it answers (none for a re-trigger); {@code replyKey} keeps its
-   * reply from being queued twice.
+   * {@code ids} are the inbound messages it answers (none for a re-trigger), {@code resultIds} the stored
+   * results it takes up (recorded with the turn); {@code replyKey} keeps its reply from being queued twice.
    */
-  private Future<Void> runTurn(List<ChatMessage> incoming, List<String> ids, List<String> userTexts, String replyKey,
-      int maxTurns) {
+  private Future<Void> runTurn(List<ChatMessage> incoming, List<String> ids, List<String> resultIds,
+      List<String> userTexts, String replyKey, int maxTurns) {
     Optional<String> over = services.router().overBudget(agent.id(), conversationId);
     if (over.isPresent()) {
-      return overBudget(ids, incoming, over.get());
+      return overBudget(ids, resultIds, incoming, over.get());
     }
     budgetNoticeSent = false;
     typing(true);
@@ -378,19 +406,19 @@ final class Channel {
     Optional<StreamingChatModel> model = services.router().model(
         new CallContext(agent.id(), "channel", conversationId, conversationId, route.tier()), route.model());
     if (model.isEmpty()) {
-      return fail(ids, incoming, TurnErrors.NO_MODEL);
+      return fail(ids, resultIds, incoming, TurnErrors.NO_MODEL);
     }
     return attempt(model.get(), incoming, maxTurns, true).transform(ar -> {
       if (ar.failed()) {
         log.warn("[{}] Model call failed: {}", conversationId, ar.cause().toString());
-        return fail(ids, incoming, TurnErrors.describe(ar.cause()));
+        return fail(ids, resultIds, incoming, TurnErrors.describe(ar.cause()));
       }
       Attempt done = ar.result();
       ToolLoop.Result result = done.result;
       TurnState state = done.state;
       String text = state.reply != null ? state.reply
           : !state.skipped && !result.text().isBlank() ? result.text().strip() : null;
-      return complete(ids, replyKey, incoming, result.messages(), text, state);
+      return complete(ids, resultIds, replyKey, incoming, result.messages(), text, state);
     });
   }
 
@@ -415,8 +443,8 @@ final class Channel {
     });
   }
 
-  private Future<Void> complete(List<String> ids, String replyKey, List<ChatMessage> incoming, List<ChatMessage> turnMessages,
-      String text, TurnState state) {
+  private Future<Void> complete(List<String> ids, List<String> resultIds, String replyKey, List<ChatMessage> incoming,
+      List<ChatMessage> turnMessages, String text, TurnState state) {
     String lastInbound = ids.isEmpty() ? null : ids.get(ids.size() - 1);
     OutboundMessage reply = text == null ? null : new OutboundMessage(UUID.randomUUID().toString(), OutboundMessage.MESSAGE,
         agent.id(), platform, conversationId, text, lastInbound, replyKey);
@@ -432,7 +460,7 @@ final class Channel {
     // The turn ends when its reply is delivered (or given up on), so replies leave in order and
     // typing stops only after the answer is out.
     return reactions
-        .compose(v -> services.transcript().completeTurn(ids, reply))
+        .compose(v -> services.transcript().completeTurn(concat(ids, resultIds), reply))
         .compose(recorded -> {
           incoming.forEach(this::remember);
           turnMessages.forEach(this::remember);
@@ -452,19 +480,18 @@ final class Channel {
    * Over today's budget: no model call. The first message after the cut is answered once with the
    * reason; later ones are kept, unanswered, until the budget allows calls again.
    */
-  private Future<Void> overBudget(List<String> ids, List<ChatMessage> incoming, String reason) {
-    if (ids.isEmpty()) {
-      incoming.forEach(this::remember);
-      return Future.succeededFuture();
-    }
-    if (budgetNoticeSent) {
-      log.info("[{}] Over budget; {} message(s) kept without an answer", conversationId, ids.size());
-      return services.transcript().completeTurn(ids, null).onSuccess(v -> incoming.forEach(this::remember)).mapEmpty();
+  private Future<Void> overBudget(List<String> ids, List<String> resultIds, List<ChatMessage> incoming, String reason) {
+    if (ids.isEmpty() || budgetNoticeSent) {
+      if (!ids.isEmpty()) {
+        log.info("[{}] Over budget; {} message(s) kept without an answer", conversationId, ids.size());
+      }
+      return services.transcript().completeTurn(concat(ids, resultIds), null)
+          .onSuccess(v -> incoming.forEach(this::remember)).mapEmpty();
     }
     budgetNoticeSent = true;
     OutboundMessage notice = new OutboundMessage(UUID.randomUUID().toString(), OutboundMessage.MESSAGE, agent.id(),
         platform, conversationId, reason, ids.get(ids.size() - 1), "budget:" + ids.get(0));
-    return services.transcript().failTurnWithApology(ids, "over budget: " + reason, notice)
+    return services.transcript().failTurnWithApology(concat(ids, resultIds), "over budget: " + reason, notice)
         .compose(recorded -> {
           incoming.forEach(this::remember);
           return recorded ? services.outbox().deliver(new PendingDelivery(notice.id(), notice, 0))
@@ -476,17 +503,17 @@ final class Channel {
    * A turn that got no answer. The people who asked get a short apology with the reason (a re-trigger
    * turn, which nobody asked for, only leaves a line in the transcript); their messages stay in history.
    */
-  private Future<Void> fail(List<String> ids, List<ChatMessage> incoming, String explanation) {
+  private Future<Void> fail(List<String> ids, List<String> resultIds, List<ChatMessage> incoming, String explanation) {
     services.events().publish(new AgentEvent.Error(agent.id(), conversationId, explanation));
     if (ids.isEmpty()) {
       return services.transcript()
-          .failTurn(conversationId, agent.id(), platform, ids, UUID.randomUUID().toString(), explanation)
+          .failTurn(conversationId, agent.id(), platform, resultIds, UUID.randomUUID().toString(), explanation)
           .onSuccess(v -> incoming.forEach(this::remember))
           .onComplete(ar -> typing(false));
     }
     OutboundMessage apology = new OutboundMessage(UUID.randomUUID().toString(), OutboundMessage.MESSAGE, agent.id(),
         platform, conversationId, TurnErrors.apology(explanation), ids.get(ids.size() - 1), "apology:" + ids.get(0));
-    return services.transcript().failTurnWithApology(ids, explanation, apology)
+    return services.transcript().failTurnWithApology(concat(ids, resultIds), explanation, apology)
         .compose(recorded -> {
           incoming.forEach(this::remember);
           return recorded ? services.outbox().deliver(new PendingDelivery(apology.id(), apology, 0))
@@ -541,6 +568,15 @@ final class Channel {
   /** The portal gives every sender of a session the same id; there the name tells people apart. */
   private static String senderKey(String platform, String senderId, String senderName) {
     return "portal".equals(platform) ? "name:" + senderName : String.valueOf(senderId);
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    if (b.isEmpty()) {
+      return a;
+    }
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
   }
 
   private static boolean isProcessKind(String s) {

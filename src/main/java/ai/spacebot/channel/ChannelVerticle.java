@@ -117,18 +117,23 @@ public final class ChannelVerticle extends VerticleBase {
   private void route(InboundMessage in) {
     Channel channel = channels.get(in.conversationId());
     if (channel == null) {
-      AgentConfig agent = config.agent(in.agentId()).orElseThrow();
-      channel = new Channel(in.conversationId(), in.platform(), agent, services, context, inbox, delta -> {
-        busyChannels += delta;
-        publishStats();
-      });
-      channels.put(in.conversationId(), channel);
+      channel = newChannel(in.conversationId(), in.agentId(), in.platform());
       channel.enqueue(in);
       channel.open();
       publishStats();
     } else {
       channel.enqueue(in);
     }
+  }
+
+  private Channel newChannel(String conversationId, String agentId, String platform) {
+    AgentConfig agent = config.agent(agentId).orElseThrow();
+    Channel channel = new Channel(conversationId, platform, agent, services, context, inbox, delta -> {
+      busyChannels += delta;
+      publishStats();
+    });
+    channels.put(conversationId, channel);
+    return channel;
   }
 
   private void history(Message<JsonObject> msg) {
@@ -224,6 +229,16 @@ public final class ChannelVerticle extends VerticleBase {
       }
       if (mine > 0) {
         log.info("Resuming {} unanswered message(s) from before the restart", mine);
+      }
+      return null;
+    }).compose(v -> transcript.conversationsWithPendingResults()).map(conversations -> {
+      // Opening the channel is enough: it finds the results awaiting their turn and re-triggers.
+      for (TranscriptRepository.PendingResults c : conversations) {
+        if (shardOf(c.conversationId()) == shard && config.agent(c.agentId()).isPresent()
+            && !channels.containsKey(c.conversationId())) {
+          newChannel(c.conversationId(), c.agentId(), c.platform()).open();
+          publishStats();
+        }
       }
       return null;
     });

@@ -149,17 +149,19 @@ public final class TranscriptRepository {
 
   /**
    * Appends a branch or worker result to the conversation as a system line, so the history a channel
-   * reloads after a restart still holds it. {@code senderName} is the process kind.
+   * reloads after a restart still holds it. {@code senderName} is the process kind. A result that
+   * awaits its turn is {@code received} until that turn is recorded (like an inbound message), so a
+   * reopened channel runs the turn it missed; one that asks for none is {@code delivered} at once.
    */
   public Future<Void> appendProcessResult(String conversationId, String agentId, String platform, String id,
-      String processId, String kind, String text) {
+      String processId, String kind, String text, boolean awaitsTurn) {
     long now = System.currentTimeMillis();
     return db.write(sql -> {
       sql.update("""
           INSERT INTO messages(id, conversation_id, agent_id, direction, platform, sender_id, sender_name, text, status,
                                created_at, updated_at)
-          VALUES (?, ?, ?, 'system', ?, ?, ?, ?, 'delivered', ?, ?)""",
-          id, conversationId, agentId, platform, processId, kind, text, now, now);
+          VALUES (?, ?, ?, 'system', ?, ?, ?, ?, ?, ?, ?)""",
+          id, conversationId, agentId, platform, processId, kind, text, awaitsTurn ? RECEIVED : DELIVERED, now, now);
       return null;
     });
   }
@@ -259,6 +261,24 @@ public final class TranscriptRepository {
             out.add(new InboundMessage(r.getString("id"), r.getString("agent_id"), r.getString("platform"),
                 r.getString("conversation_id"), r.getString("sender_id"), r.getString("sender_name"), r.getString("text"),
                 r.getLong("created_at"), r.getString("platform_message_id"), new JsonObject()));
+          }
+          return out;
+        });
+  }
+
+  /** A conversation with background results that never had their turn (a stop came in between). */
+  public record PendingResults(String conversationId, String agentId, String platform) {}
+
+  public Future<List<PendingResults>> conversationsWithPendingResults() {
+    return db.reader().query("""
+            SELECT DISTINCT m.conversation_id, m.agent_id, c.platform FROM messages m
+            JOIN conversations c ON c.id = m.conversation_id
+            WHERE m.direction = 'system' AND m.status = 'received'""")
+        .execute()
+        .map(rows -> {
+          List<PendingResults> out = new ArrayList<>();
+          for (Row r : rows) {
+            out.add(new PendingResults(r.getString("conversation_id"), r.getString("agent_id"), r.getString("platform")));
           }
           return out;
         });

@@ -1,13 +1,17 @@
 package ai.spacebot.channel;
 
+import static ai.spacebot.testkit.RoleScript.Role.CHANNEL;
+import static ai.spacebot.testkit.RoleScript.Role.WORKER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.spacebot.bus.InboundMessage;
 import ai.spacebot.bus.OutboundMessage;
 import ai.spacebot.store.Database;
+import ai.spacebot.store.TranscriptMessage;
 import ai.spacebot.store.TranscriptRepository;
 import ai.spacebot.testkit.Http;
 import ai.spacebot.testkit.ModelStep;
+import ai.spacebot.testkit.RoleScript;
 import ai.spacebot.testkit.ScriptedModelServer;
 import ai.spacebot.testkit.SpacebotProcess;
 import ai.spacebot.testkit.SseClient;
@@ -99,6 +103,57 @@ class DurabilityIT {
       assertThat(history.getJsonObject(1).getString("text")).isEqualTo("answered after the crash");
       assertThat(model.requestCount()).isEqualTo(2);
       second.terminate();
+    }
+  }
+
+  @Test
+  void aWorkerResultWhoseTurnDiedInACrashIsAnsweredOnceAfterRestart() throws Exception {
+    Path dir = Files.createTempDirectory("spacebot-retrigger-crash");
+    int port = TestApp.freePort();
+    Map<String, String> env = processEnv(dir, port);
+    String conversation = "portal:chat:main:rc";
+    RoleScript.on(model)
+        .then(CHANNEL, RoleScript.call("spawn_worker", new JsonObject().put("task", "find the answer").put("history", "clean")))
+        .then(CHANNEL, RoleScript.reply("On it."))
+        .then(WORKER, ModelStep.text("The answer is 42."))
+        .then(CHANNEL, ModelStep.hang()) // the re-trigger turn: the process dies during it
+        .then(CHANNEL, r -> RoleScript.reply("Found it: " + r.lastUserText()));
+    try (SpacebotProcess first = SpacebotProcess.start(env, "start", "--foreground").awaitHealthy(port, WAIT)) {
+      new Http("http://127.0.0.1:" + port).send("main", "rc", "Lu", "find the answer, please");
+      awaitChannelRequests(3);
+      first.kill();
+    }
+    try (SpacebotProcess second = SpacebotProcess.start(env, "start", "--foreground").awaitHealthy(port, WAIT);
+        SseClient events = SseClient.connect("http://127.0.0.1:" + port + "/api/events?channel_id=" + conversation, REPLAY_ALL)) {
+      String text = events.await("outbound_message", j -> j.getString("text").startsWith("Found it"), WAIT)
+          .json().getString("text");
+      assertThat(text).contains("The answer is 42.");
+      Thread.sleep(1500); // long enough for a duplicate re-trigger to show up if there were one
+      assertThat(RoleScript.of(model, CHANNEL)).hasSize(4);
+      second.terminate();
+    }
+    // The result is recorded as handled with its turn: a third start would not run it again.
+    Vertx vertx = Vertx.vertx();
+    try {
+      Database db = Database.open(vertx, dir.resolve("spacebot.db")).await();
+      List<TranscriptMessage> rows = new TranscriptRepository(db).history(conversation, 50).await();
+      assertThat(rows).filteredOn(m -> m.direction().equals("system"))
+          .singleElement().satisfies(m -> {
+            assertThat(m.text()).contains("The answer is 42.");
+            assertThat(m.status()).isEqualTo("answered");
+          });
+      assertThat(new TranscriptRepository(db).conversationsWithPendingResults().await()).isEmpty();
+      db.close().await();
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  private static void awaitChannelRequests(int n) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (RoleScript.of(model, CHANNEL).size() < n) {
+      assertThat(System.nanoTime()).as("%d channel model requests", n).isLessThan(deadline);
+      Thread.sleep(50);
     }
   }
 
