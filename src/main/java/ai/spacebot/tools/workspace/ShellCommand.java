@@ -166,12 +166,17 @@ final class ShellCommand {
   private static Thread drain(InputStream in, CappedOutput output) {
     Thread thread = new Thread(() -> {
       byte[] buffer = new byte[8192];
-      try (in) {
-        for (int n; (n = in.read(buffer)) != -1; ) {
-          output.append(buffer, n);
+      // When the shell exits, the JDK drains and closes its output pipe unless a read holds the stream's
+      // monitor at that moment. Holding it for the whole loop keeps the pipe open for a background child
+      // that still writes: it is not cut off (no SIGPIPE), and the result says that it still runs.
+      synchronized (in) {
+        try (in) {
+          for (int n; (n = in.read(buffer)) != -1; ) {
+            output.append(buffer, n);
+          }
+        } catch (IOException e) {
+          // the stream closes under us when the process is killed; what was read is kept
         }
-      } catch (IOException e) {
-        // the stream closes under us when the process is killed; what was read is kept
       }
     }, "spacebot-shell-output");
     thread.setDaemon(true);
