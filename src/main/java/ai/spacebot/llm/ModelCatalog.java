@@ -31,6 +31,7 @@ public final class ModelCatalog {
   }
 
   public ModelCatalog(Vertx vertx, LlmConfig config, LlmMetrics metrics) {
+    CompactRequestJson.apply();
     this.vertx = vertx;
     this.config = config;
     this.metrics = metrics;

@@ -115,6 +115,8 @@ class ModelCallsIT {
     String session = "u-" + UUID.randomUUID();
     ask("a3", session, "count me");
     RecordedRequest call = calls(primary, "p3").get(0);
+    // The whole history goes out every turn: compact JSON, not LangChain4j's pretty-printing.
+    assertThat(call.bodyIndented()).isFalse();
     long prompt = Math.max(1, call.messages().encode().length() / 4);
     long completion = Math.max(1, ("reply" + new JsonObject().put("content", "counted").encode()).length() / 4);
     double cost = (prompt * 1000 + completion * 2000) / 1_000_000.0;

@@ -45,6 +45,21 @@ public final class RecordedRequest {
 
   public String header(String name) { return headers.get(name); }
 
+  private int bodyBytes;
+  private boolean bodyIndented;
+
+  void rawBody(io.vertx.core.buffer.Buffer raw) {
+    bodyBytes = raw.length();
+    String text = raw.toString();
+    bodyIndented = text.contains("\n ");
+  }
+
+  /** The body's size on the wire. */
+  public int bodyBytes() { return bodyBytes; }
+
+  /** Whether the client pretty-printed the body (indented lines). */
+  public boolean bodyIndented() { return bodyIndented; }
+
   /** The parsed JSON body; treat as read-only. */
   public JsonObject body() { return body; }
 

@@ -195,6 +195,7 @@ public final class ScriptedModelServer implements AutoCloseable {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(req.headers());
     RecordedRequest rec = new RecordedRequest(nextIndex.incrementAndGet(), headers, body, Instant.now(), receivedNanos);
     rec.uri(req.uri());
+    rec.rawBody(raw);
     records.add(rec);
     requestCount.incrementAndGet(); // after add, so a waiter woken by the count sees the record
     lastArrivalNanos = System.nanoTime();
