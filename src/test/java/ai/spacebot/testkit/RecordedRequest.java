@@ -50,8 +50,8 @@ public final class RecordedRequest {
 
   void rawBody(io.vertx.core.buffer.Buffer raw) {
     bodyBytes = raw.length();
-    String text = raw.toString();
-    bodyIndented = text.contains("\n ");
+    // A pretty-printer breaks the line right after the opening brace; compact JSON never does.
+    bodyIndented = raw.length() > 1 && (raw.getByte(1) == '\n' || raw.getByte(1) == '\r');
   }
 
   /** The body's size on the wire. */
