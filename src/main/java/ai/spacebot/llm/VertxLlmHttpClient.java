@@ -44,6 +44,8 @@ public final class VertxLlmHttpClient implements dev.langchain4j.http.client.Htt
   private final Duration readTimeout;
   private final dev.langchain4j.http.client.HttpClient fallback;
   private final Map<String, String> headers;
+  private static final int MAX_TARGETS = 256;
+  private final Map<String, RequestOptions> targets = new java.util.concurrent.ConcurrentHashMap<>();
 
   private VertxLlmHttpClient(Vertx vertx, HttpClient client, Duration readTimeout, dev.langchain4j.http.client.HttpClient fallback,
       Map<String, String> headers) {
@@ -185,12 +187,27 @@ public final class VertxLlmHttpClient implements dev.langchain4j.http.client.Htt
 
   private Future<HttpClientResponse> send(HttpRequest original) {
     HttpRequest request = withHeaders(original);
-    RequestOptions options = new RequestOptions()
+    RequestOptions options = target(request.url())
         .setMethod(HttpMethod.valueOf(request.method().name()))
-        .setAbsoluteURI(request.url())
         .setIdleTimeout(readTimeout.toMillis());
     request.headers().forEach((name, values) -> values.forEach(v -> options.addHeader(name, v)));
     return client.request(options).compose(req -> request.body() == null ? req.send() : req.send(request.body()));
+  }
+
+  /**
+   * Fresh options aimed at a URL. Parsing the URL was a few per cent of a turn's CPU, and a model is
+   * called at the same few URLs all day, so the parsed form is kept (a bounded number of them).
+   */
+  private RequestOptions target(String url) {
+    RequestOptions parsed = targets.get(url);
+    if (parsed == null) {
+      parsed = new RequestOptions().setAbsoluteURI(url);
+      if (targets.size() < MAX_TARGETS) {
+        targets.put(url, parsed);
+      }
+    }
+    return new RequestOptions().setHost(parsed.getHost()).setPort(parsed.getPort()).setSsl(parsed.isSsl())
+        .setURI(parsed.getURI());
   }
 
   /** A non-2xx answer, with the provider's Retry-After so the fallback chain can honour it. */
