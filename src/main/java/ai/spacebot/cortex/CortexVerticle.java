@@ -3,6 +3,7 @@ package ai.spacebot.cortex;
 import ai.spacebot.bus.Addresses;
 import ai.spacebot.bus.AgentEvent;
 import ai.spacebot.bus.EventPublisher;
+import ai.spacebot.bus.Leadership;
 import ai.spacebot.bus.ProcessControl;
 import ai.spacebot.bus.ProcessInfo;
 import ai.spacebot.config.AgentConfig;
@@ -85,7 +86,7 @@ public final class CortexVerticle extends VerticleBase {
     schedule = new MaintenanceSchedule(settings, clock);
     events = new EventPublisher(vertx.eventBus());
     List<String> agents = config.agents().stream().map(AgentConfig::id).toList();
-    leadership = new Leadership(vertx, agents, this::gained, this::lost);
+    leadership = new Leadership(vertx, "cortex", agents, this::gained, this::lost);
     var bus = vertx.eventBus();
     return bus.<JsonObject>consumer(Addresses.EVENTS, m -> table.apply(m.body())).completion()
         .compose(v -> adoptRunningProcesses())

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.spacebot.bus.Addresses;
 import ai.spacebot.bus.AgentEvent;
+import ai.spacebot.bus.Leadership;
 import ai.spacebot.config.CortexSettings;
 import ai.spacebot.testkit.ScriptedModelServer;
 import ai.spacebot.testkit.TestApp;

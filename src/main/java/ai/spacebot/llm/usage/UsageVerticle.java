@@ -3,11 +3,13 @@ package ai.spacebot.llm.usage;
 import ai.spacebot.bus.Addresses;
 import ai.spacebot.bus.AgentEvent;
 import ai.spacebot.bus.EventPublisher;
+import ai.spacebot.bus.Leadership;
 import ai.spacebot.bus.UsageRecord;
 import ai.spacebot.config.AgentConfig;
 import ai.spacebot.config.BudgetSettings;
 import ai.spacebot.config.SpacebotConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
@@ -30,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * it publishes {@code budget_exceeded} and {@link Addresses#BUDGET_CHANGED} so every node's
  * {@link BudgetGate} stops calls for that scope until the next midnight in the budget's time zone.
  *
- * <p>Keep one instance in the whole cluster: the running totals live in this verticle.
+ * <p>The running totals live in this verticle, so one instance across the cluster leads (the lock
+ * {@code spacebot.usage.ledger}); the others register nothing and stand by, and one takes over when the
+ * leader's node leaves. The new leader loads today's totals from its store.
  */
 public final class UsageVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(UsageVerticle.class);
@@ -39,6 +43,7 @@ public final class UsageVerticle extends VerticleBase {
   private static final int FLUSH_AT = 200;
   private static final long FLUSH_MS = 250;
   private static final long ROLLOVER_CHECK_MS = 30_000;
+  private static final String LEDGER = "ledger";
 
   private final SpacebotConfig config;
   private final UsageRepository repository;
@@ -48,6 +53,7 @@ public final class UsageVerticle extends VerticleBase {
   private final BudgetLedger ledger;
   private List<UsageRecord> pending = new ArrayList<>();
   private EventPublisher events;
+  private Leadership leadership;
 
   public UsageVerticle(SpacebotConfig config, UsageRepository repository) {
     this(config, repository, Clock.systemUTC());
@@ -74,6 +80,28 @@ public final class UsageVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     events = new EventPublisher(vertx.eventBus());
+    Promise<Void> firstLead = Promise.promise();
+    leadership = new Leadership(vertx, "usage", List.of(LEDGER), key -> lead().onComplete(ar -> {
+      if (ar.succeeded()) {
+        firstLead.tryComplete();
+      } else {
+        log.error("The usage ledger could not start", ar.cause());
+        firstLead.tryFail(ar.cause());
+      }
+    }), key -> { });
+    leadership.start();
+    // Alone, this instance leads at once, and deployment waits until the totals are loaded and the ledger
+    // answers; in a cluster the leader may be another node, so nobody waits for a lead that may never come.
+    return vertx.isClustered() ? Future.succeededFuture() : firstLead.future();
+  }
+
+  /** Whether this instance keeps the ledger now. */
+  public boolean leads() {
+    return leadership != null && leadership.leads(LEDGER);
+  }
+
+  /** Loads today's totals, then takes the ledger's addresses. */
+  private Future<?> lead() {
     return repository.overrides().compose(stored -> {
       overrides.putAll(stored);
       Future<Void> chain = Future.succeededFuture();
@@ -99,7 +127,13 @@ public final class UsageVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return flush();
+    // The last records are stored before the lock goes, so a successor never loads totals without them.
+    Future<Void> flushed = leads() ? flush() : Future.succeededFuture();
+    return flushed.onComplete(ar -> {
+      if (leadership != null) {
+        leadership.stop();
+      }
+    });
   }
 
   private void record(JsonObject body) {

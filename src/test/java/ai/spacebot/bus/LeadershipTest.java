@@ -1,4 +1,4 @@
-package ai.spacebot.cortex;
+package ai.spacebot.bus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,7 +22,7 @@ class LeadershipTest {
   }
 
   private Leadership leadership(String name) {
-    return new Leadership(vertx, List.of("main", "second"), a -> events.add(name + "+" + a), a -> events.add(name + "-" + a));
+    return new Leadership(vertx, "cortex", List.of("main", "second"), a -> events.add(name + "+" + a), a -> events.add(name + "-" + a));
   }
 
   private void onContext(Runnable r) throws Exception {

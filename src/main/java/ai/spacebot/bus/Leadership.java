@@ -1,4 +1,4 @@
-package ai.spacebot.cortex;
+package ai.spacebot.bus;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Lock;
@@ -14,10 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which agents this cortex leads: one cortex per agent across the cluster.
+ * Cluster singletons: which keys (agents for the cortex, the one ledger for usage) this verticle instance
+ * leads, so that exactly one instance across the cluster does each one's work.
  *
- * <p>Leading agent {@code a} means holding the Vert.x shared-data lock {@code spacebot.cortex.a} for as long
- * as the cortex runs. Cortexes that do not hold it try again every {@link #RETRY_MS} with a short timeout.
+ * <p>Leading key {@code k} of service {@code s} means holding the Vert.x shared-data lock {@code spacebot.s.k}
+ * for as long as the instance runs (the cortex's locks are {@code spacebot.cortex.<agent>}). Instances that do
+ * not hold it try again every {@link #RETRY_MS} with a short timeout.
  * With the Hazelcast cluster manager (vertx-hazelcast 5.0.x) that lock is {@code IMap.tryLock} on the map
  * {@code __vertx.map.lock}; Hazelcast frees the map locks of a member that leaves the cluster, so another
  * node takes over. {@code CortexClusterIT} checks both ways out: a node that closes (the cortex releases
@@ -35,15 +37,15 @@ import org.slf4j.LoggerFactory;
  * is never told it lost its lock, so a node cut off from the others (split brain) keeps leading on its side
  * while the rest of the cluster elects another leader.
  */
-final class Leadership {
+public final class Leadership {
   private static final Logger log = LoggerFactory.getLogger(Leadership.class);
-  static final String LOCK_PREFIX = "spacebot.cortex.";
-  private static final String CLAIMS_MAP = "spacebot.cortex.claims";
-  /** How often a cortex that does not lead an agent tries its lock again. */
-  static final long RETRY_MS = 2_000;
+  /** How often an instance that does not lead a key tries its lock again. */
+  public static final long RETRY_MS = 2_000;
   /** How long one attempt waits for a held lock (on a worker thread). */
   static final long ACQUIRE_TIMEOUT_MS = 200;
 
+  private final String service;
+  private final String lockPrefix;
   private final Vertx vertx;
   private final List<String> agents;
   private final Consumer<String> gained;
@@ -58,26 +60,34 @@ final class Leadership {
 
   private static final Lock LOCAL = () -> {};
 
-  Leadership(Vertx vertx, List<String> agents, Consumer<String> gained, Consumer<String> lost) {
+  /**
+   * @param service names the locks ({@code spacebot.<service>.<key>}) and the node-local claims
+   * @param keys what is led, one lock each
+   * @param gained told on the instance's context when it starts leading a key
+   * @param lost told when it stops leading one (on {@link #stop()})
+   */
+  public Leadership(Vertx vertx, String service, List<String> keys, Consumer<String> gained, Consumer<String> lost) {
+    this.service = service;
+    this.lockPrefix = "spacebot." + service + ".";
     this.vertx = vertx;
-    this.agents = List.copyOf(agents);
+    this.agents = List.copyOf(keys);
     this.gained = gained;
     this.lost = lost;
-    this.claims = vertx.sharedData().getLocalMap(CLAIMS_MAP);
+    this.claims = vertx.sharedData().getLocalMap("spacebot." + service + ".claims");
   }
 
-  /** Tries every agent now and keeps retrying the ones led elsewhere. Call on the cortex's context. */
-  void start() {
+  /** Tries every key now and keeps retrying the ones led elsewhere. Call on the instance's context. */
+  public void start() {
     attemptAll();
     retryTimer = vertx.setPeriodic(RETRY_MS, t -> attemptAll());
   }
 
   /** Safe from any thread. */
-  boolean leads(String agentId) {
+  public boolean leads(String agentId) {
     return held.containsKey(agentId);
   }
 
-  Set<String> led() {
+  public Set<String> led() {
     return Set.copyOf(held.keySet());
   }
 
@@ -102,7 +112,7 @@ final class Leadership {
       return;
     }
     pending.add(agent);
-    vertx.sharedData().getLockWithTimeout(LOCK_PREFIX + agent, ACQUIRE_TIMEOUT_MS).onComplete(ar -> {
+    vertx.sharedData().getLockWithTimeout(lockPrefix + agent, ACQUIRE_TIMEOUT_MS).onComplete(ar -> {
       pending.remove(agent);
       if (ar.succeeded() && !stopped) {
         take(agent, ar.result());
@@ -117,12 +127,13 @@ final class Leadership {
 
   private void take(String agent, Lock lock) {
     held.put(agent, lock);
-    log.info("Cortex leads agent {} ({})", agent, lock == LOCAL ? "not clustered" : "holds cluster lock " + LOCK_PREFIX + agent);
+    log.info("This {} instance leads {} ({})", service, agent,
+        lock == LOCAL ? "not clustered" : "holds cluster lock " + lockPrefix + agent);
     gained.accept(agent);
   }
 
-  /** Releases every agent this cortex leads. */
-  void stop() {
+  /** Releases every key this instance leads. */
+  public void stop() {
     stopped = true;
     if (retryTimer >= 0) {
       vertx.cancelTimer(retryTimer);
@@ -131,7 +142,7 @@ final class Leadership {
       Lock lock = held.remove(agent);
       lock.release();
       claims.remove(agent, owner);
-      log.info("Cortex no longer leads agent {} (stopped)", agent);
+      log.info("This {} instance no longer leads {} (stopped)", service, agent);
       lost.accept(agent);
     }
   }
