@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.spacebot.bus.Addresses;
+import ai.spacebot.testkit.Await;
 import ai.spacebot.testkit.Http;
 import ai.spacebot.testkit.ModelStep;
 import ai.spacebot.testkit.ScriptedModelServer;
@@ -94,19 +95,9 @@ class ApiValidationIT {
   }
 
   private static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    Await.until(condition, timeout, what);
   }
+
 
   // ---- body shape ----
 

@@ -6,6 +6,7 @@ import ai.spacebot.bus.Addresses;
 import ai.spacebot.bus.AgentEvent;
 import ai.spacebot.bus.Leadership;
 import ai.spacebot.config.CortexSettings;
+import ai.spacebot.testkit.Await;
 import ai.spacebot.testkit.ScriptedModelServer;
 import ai.spacebot.testkit.TestApp;
 import io.vertx.core.Vertx;
@@ -20,7 +21,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,7 +93,7 @@ class CortexClusterIT {
     // A worker that starts while only node A has a cortex: B learns of it from A's table when it starts.
     appA.running().vertx().eventBus().publish(Addresses.EVENTS,
         new AgentEvent.WorkerStarted("main", "portal:chat:main:early", "w-early", "started before B", false).toJson());
-    awaitTrue(() -> processIds(appA).contains("w-early"), Duration.ofSeconds(10), "node A's table lists the worker");
+    Await.until(() -> processIds(appA).contains("w-early"), Duration.ofSeconds(10), "node A's table lists the worker");
     Node b = deployCortex(appB);
     // A second cortex instance on node B (as if an operator set "instances": 2): still one leader per agent.
     Node b2 = deployCortex(appB);
@@ -102,12 +102,12 @@ class CortexClusterIT {
     assertLeadershipStable(a, b, b2);
 
     // The leader does the agent's work: it asks for maintenance every second.
-    awaitTrue(() -> maintainRequests.size() >= 4, Duration.ofSeconds(15), "the leader asks for maintenance");
+    Await.until(() -> maintainRequests.size() >= 4, Duration.ofSeconds(15), "the leader asks for maintenance");
 
     long closing = System.nanoTime();
     appA.close();
     nodes.remove(appA);
-    awaitTrue(() -> b.cortex().leads("main") || b2.cortex().leads("main"), TAKEOVER, "node B takes over");
+    Await.until(() -> b.cortex().leads("main") || b2.cortex().leads("main"), TAKEOVER, "node B takes over");
     long takeoverMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closing);
     log.info("Takeover after a graceful close: {} ms", takeoverMs);
     assertThat(a.cortex().leads("main")).isFalse();
@@ -120,7 +120,7 @@ class CortexClusterIT {
 
     // And it works: maintenance requests keep coming, now from the new leader.
     long tookOver = System.nanoTime();
-    awaitTrue(() -> maintainRequests.stream().anyMatch(t -> t > tookOver), Duration.ofSeconds(15),
+    Await.until(() -> maintainRequests.stream().anyMatch(t -> t > tookOver), Duration.ofSeconds(15),
         "the new leader asks for maintenance");
   }
 
@@ -136,7 +136,7 @@ class CortexClusterIT {
     HazelcastClusterManager cm = (HazelcastClusterManager) ((VertxInternal) leader.vertx()).clusterManager();
     long killed = System.nanoTime();
     cm.getHazelcastInstance().getLifecycleService().terminate();
-    awaitTrue(() -> follower.cortex().leads("main"), TAKEOVER, "the surviving node takes over");
+    Await.until(() -> follower.cortex().leads("main"), TAKEOVER, "the surviving node takes over");
     log.info("Takeover after the leader's member was terminated: {} ms",
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
   }
@@ -163,7 +163,7 @@ class CortexClusterIT {
   }
 
   private static Node awaitSingleLeader(Node... cortexes) {
-    awaitTrue(() -> Arrays.stream(cortexes).anyMatch(n -> n.cortex().leads("main")), Duration.ofSeconds(20), "a leader");
+    Await.until(() -> Arrays.stream(cortexes).anyMatch(n -> n.cortex().leads("main")), Duration.ofSeconds(20), "a leader");
     List<Node> leaders = Arrays.stream(cortexes).filter(n -> n.cortex().leads("main")).toList();
     assertThat(leaders).as("cortexes leading agent main").hasSize(1);
     return leaders.get(0);
@@ -195,18 +195,4 @@ class CortexClusterIT {
     }).completion().await();
   }
 
-  private static void awaitTrue(BooleanSupplier condition, Duration within, String what) {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + within + ": " + what);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-  }
 }

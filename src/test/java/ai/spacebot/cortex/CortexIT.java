@@ -6,6 +6,7 @@ import ai.spacebot.bus.Addresses;
 import ai.spacebot.bus.AgentEvent;
 import ai.spacebot.bus.Outcome;
 import ai.spacebot.config.CortexSettings;
+import ai.spacebot.testkit.Await;
 import ai.spacebot.testkit.ScriptedModelServer;
 import ai.spacebot.testkit.SseClient;
 import ai.spacebot.testkit.SseEvent;
@@ -263,17 +264,6 @@ class CortexIT {
   }
 
   private static void awaitTrue(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + WAIT + ": " + what);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    Await.until(condition, WAIT, what);
   }
 }

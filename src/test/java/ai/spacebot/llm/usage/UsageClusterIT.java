@@ -7,6 +7,7 @@ import ai.spacebot.bus.UsageRecord;
 import ai.spacebot.config.ConfigLoader;
 import ai.spacebot.config.SpacebotConfig;
 import ai.spacebot.store.Database;
+import ai.spacebot.testkit.Await;
 import ai.spacebot.testkit.TestApp;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -58,7 +58,7 @@ class UsageClusterIT {
     String yaml = "cluster:\n  name: spacebot-usage-it-" + UUID.randomUUID() + "\nbudget:\n  daily_usd: 1.0\n";
     Node a = deployUsage(startNode(yaml));
     Node b = deployUsage(startNode(yaml));
-    awaitTrue(() -> a.usage().leads() || b.usage().leads(), WAIT, "a ledger leader");
+    Await.until(() -> a.usage().leads() || b.usage().leads(), WAIT, "a ledger leader");
     assertThat(a.usage().leads() && b.usage().leads()).as("both nodes keep a ledger").isFalse();
     Node leader = a.usage().leads() ? a : b;
     Node follower = leader == a ? b : a;
@@ -71,7 +71,7 @@ class UsageClusterIT {
       Node caller = i % 2 == 0 ? a : b;
       caller.vertx().eventBus().send(Addresses.USAGE_RECORD, record(0.30).toJson());
     }
-    awaitTrue(() -> gateA.blocked("main", null) && gateB.blocked("main", null), WAIT, "both nodes' gates block the agent");
+    Await.until(() -> gateA.blocked("main", null) && gateB.blocked("main", null), WAIT, "both nodes' gates block the agent");
 
     JsonObject report = follower.vertx().eventBus()
         .<JsonObject>request(Addresses.USAGE_QUERY, new JsonObject().put("agent_id", "main")).await().body();
@@ -82,9 +82,9 @@ class UsageClusterIT {
     long closing = System.nanoTime();
     leader.app().close();
     nodes.remove(leader.app());
-    awaitTrue(follower.usage()::leads, WAIT, "the other node takes the ledger over");
+    Await.until(follower.usage()::leads, WAIT, "the other node takes the ledger over");
     log.info("Ledger takeover after a graceful close: {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closing));
-    awaitTrue(() -> {
+    Await.until(() -> {
       try {
         follower.vertx().eventBus().<JsonObject>request(Addresses.USAGE_QUERY, new JsonObject().put("agent_id", "main"))
             .await(5, TimeUnit.SECONDS);
@@ -121,18 +121,4 @@ class UsageClusterIT {
     return new Node(app, usage);
   }
 
-  private static void awaitTrue(BooleanSupplier condition, Duration within, String what) {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + within + ": " + what);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-  }
 }
