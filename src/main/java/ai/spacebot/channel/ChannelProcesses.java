@@ -136,7 +136,8 @@ final class ChannelProcesses {
     return bus.request(Addresses.process(processId), ProcessControl.cancel(reason).toJson()).<Void>mapEmpty()
         .recover(err -> {
           if (err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
-            running.remove(processId); // its node is gone; nothing left to stop
+            running.remove(processId); // its node is gone; nothing left to stop, and no result will come
+            cancelledHere.remove(processId);
             return Future.succeededFuture();
           }
           return Future.failedFuture(new Refused("Could not cancel " + processId + ": " + describe(err)));
