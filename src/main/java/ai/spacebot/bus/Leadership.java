@@ -47,12 +47,12 @@ public final class Leadership {
   private final String service;
   private final String lockPrefix;
   private final Vertx vertx;
-  private final List<String> agents;
+  private final List<String> keys;
   private final Consumer<String> gained;
   private final Consumer<String> lost;
   private final String owner = UUID.randomUUID().toString();
   private final LocalMap<String, String> claims;
-  /** Agent to the lock held for it; a lead without clustering maps to {@link #LOCAL}. */
+  /** Key to the lock held for it; a lead without clustering maps to {@link #LOCAL}. */
   private final Map<String, Lock> held = new ConcurrentHashMap<>();
   private final Set<String> pending = new HashSet<>();
   private long retryTimer = -1;
@@ -70,7 +70,7 @@ public final class Leadership {
     this.service = service;
     this.lockPrefix = "spacebot." + service + ".";
     this.vertx = vertx;
-    this.agents = List.copyOf(keys);
+    this.keys = List.copyOf(keys);
     this.gained = gained;
     this.lost = lost;
     this.claims = vertx.sharedData().getLocalMap("spacebot." + service + ".claims");
@@ -83,8 +83,8 @@ public final class Leadership {
   }
 
   /** Safe from any thread. */
-  public boolean leads(String agentId) {
-    return held.containsKey(agentId);
+  public boolean leads(String key) {
+    return held.containsKey(key);
   }
 
   public Set<String> led() {
@@ -92,44 +92,44 @@ public final class Leadership {
   }
 
   private void attemptAll() {
-    if (stopped || held.size() == agents.size()) {
+    if (stopped || held.size() == keys.size()) {
       return;
     }
-    for (String agent : agents) {
-      if (!held.containsKey(agent) && !pending.contains(agent)) {
-        attempt(agent);
+    for (String key : keys) {
+      if (!held.containsKey(key) && !pending.contains(key)) {
+        attempt(key);
       }
     }
   }
 
-  private void attempt(String agent) {
-    String claimant = claims.putIfAbsent(agent, owner);
+  private void attempt(String key) {
+    String claimant = claims.putIfAbsent(key, owner);
     if (claimant != null && !claimant.equals(owner)) {
-      return; // another cortex instance on this node has it (or is trying)
+      return; // another instance on this node has it (or is trying)
     }
     if (!vertx.isClustered()) {
-      take(agent, LOCAL);
+      take(key, LOCAL);
       return;
     }
-    pending.add(agent);
-    vertx.sharedData().getLockWithTimeout(lockPrefix + agent, ACQUIRE_TIMEOUT_MS).onComplete(ar -> {
-      pending.remove(agent);
+    pending.add(key);
+    vertx.sharedData().getLockWithTimeout(lockPrefix + key, ACQUIRE_TIMEOUT_MS).onComplete(ar -> {
+      pending.remove(key);
       if (ar.succeeded() && !stopped) {
-        take(agent, ar.result());
+        take(key, ar.result());
       } else {
         if (ar.succeeded()) {
           ar.result().release(); // stopped while it was being acquired
         }
-        claims.remove(agent, owner);
+        claims.remove(key, owner);
       }
     });
   }
 
-  private void take(String agent, Lock lock) {
-    held.put(agent, lock);
-    log.info("This {} instance leads {} ({})", service, agent,
-        lock == LOCAL ? "not clustered" : "holds cluster lock " + lockPrefix + agent);
-    gained.accept(agent);
+  private void take(String key, Lock lock) {
+    held.put(key, lock);
+    log.info("This {} instance leads {} ({})", service, key,
+        lock == LOCAL ? "not clustered" : "holds cluster lock " + lockPrefix + key);
+    gained.accept(key);
   }
 
   /** Releases every key this instance leads. */
@@ -138,12 +138,12 @@ public final class Leadership {
     if (retryTimer >= 0) {
       vertx.cancelTimer(retryTimer);
     }
-    for (String agent : Set.copyOf(held.keySet())) {
-      Lock lock = held.remove(agent);
+    for (String key : Set.copyOf(held.keySet())) {
+      Lock lock = held.remove(key);
       lock.release();
-      claims.remove(agent, owner);
-      log.info("This {} instance no longer leads {} (stopped)", service, agent);
-      lost.accept(agent);
+      claims.remove(key, owner);
+      log.info("This {} instance no longer leads {} (stopped)", service, key);
+      lost.accept(key);
     }
   }
 }

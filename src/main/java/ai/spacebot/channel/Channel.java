@@ -354,7 +354,7 @@ final class Channel {
   }
 
   /** The transcript rows of the results a turn takes up; the turn's record marks them handled. */
-  private List<String> rowIds(List<PendingResult> taken) {
+  private static List<String> rowIds(List<PendingResult> taken) {
     return taken.stream().map(PendingResult::rowId).toList();
   }
 

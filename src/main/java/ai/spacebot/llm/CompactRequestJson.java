@@ -43,11 +43,4 @@ final class CompactRequestJson {
       applied = true;
     }
   }
-
-  /** Whether the request mapper of a holder class writes compact JSON (for tests). */
-  static boolean isCompact(String holder) throws ReflectiveOperationException {
-    Field field = Class.forName(holder).getDeclaredField("OBJECT_MAPPER");
-    field.setAccessible(true);
-    return !((ObjectMapper) field.get(null)).isEnabled(SerializationFeature.INDENT_OUTPUT);
-  }
 }
