@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Installs the npm test peers the integration tests start (today: aimock, an LLM protocol mock that
-# speaks OpenAI, Anthropic Messages, Ollama and Gemini) into .cache/test-peers, which git ignores.
+# Installs the npm test peers the integration tests start (aimock, an LLM protocol mock that
+# speaks OpenAI, Anthropic Messages, Ollama and Gemini; the Telegram emulator; Prism and ws for the
+# Discord peer) into .cache/test-peers, which git ignores.
 # Needs Node >= 20.15 and npm. No root needed. Safe to run again: a peer already at the pinned
 # version is left alone.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 PREFIX=.cache/test-peers
-PEERS=("@copilotkit/aimock@1.43.0")
+PEERS=(
+  "@copilotkit/aimock@1.43.0"      # LLM protocol mock (OpenAI, Anthropic, Ollama, Gemini)
+  "telegram-test-api@4.2.1"        # Telegram Bot API emulator (with our shim in front, see testkit)
+  "@stoplight/prism-cli@5.14.2"    # validates every Discord request and response against Discord's OpenAPI spec
+  "ws@8.23.1"                      # WebSocket server for the Discord gateway stub
+)
 
 log() { printf '[install-test-peers] %s\n' "$*"; }
 die() { printf '[install-test-peers] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -31,8 +37,11 @@ for peer in "${PEERS[@]}"; do
   fi
 done
 if [ "${#missing[@]}" -gt 0 ]; then
+  # One package.json with every peer: installing a single missing peer with --no-save would make npm
+  # prune the others as extraneous.
+  deps=$(for peer in "${PEERS[@]}"; do printf '"%s":"%s",' "${peer%@*}" "${peer##*@}"; done)
+  printf '{"name":"spacebot-test-peers","private":true,"dependencies":{%s}}\n' "${deps%,}" > "$PREFIX/package.json"
   log "installing: ${missing[*]}"
-  npm install --prefix "$PREFIX" --no-audit --no-fund --no-save "${missing[@]}" >/dev/null \
-    || die "npm install ${missing[*]} failed"
+  npm install --prefix "$PREFIX" --no-audit --no-fund >/dev/null || die "npm install ${missing[*]} failed"
 fi
 log "ready in $PREFIX"
