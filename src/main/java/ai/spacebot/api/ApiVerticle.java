@@ -68,6 +68,7 @@ public final class ApiVerticle extends VerticleBase {
       boolean ready = Boolean.TRUE.equals(vertx.sharedData().getLocalMap(NODE_STATE).get(READY));
       json(ctx, ready ? 200 : 503, new JsonObject().put("status", ready ? "ok" : "starting"));
     });
+    MessagingRoutes.telegramWebhook(router, vertx, config, config.api().maxBodyBytes());
     router.route("/api/*").handler(this::authorize);
     router.post("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.api().maxBodyBytes()));
     router.post("/api/portal/send").handler(this::send);
@@ -89,6 +90,10 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/api/agents/memories/graph").handler(this::memoryGraph);
     router.delete("/api/agents/memories/:id").handler(this::forgetMemory);
     router.get("/api/usage").handler(this::usage);
+    router.get("/api/adapters").handler(ctx -> MessagingRoutes.adapters(vertx, ctx));
+    router.get("/api/deliveries").handler(ctx -> forward(ctx, Addresses.DELIVERIES_LIST, MessagingRoutes.deliveriesQuery(ctx)));
+    router.post("/api/deliveries/:id/retry").handler(ctx -> forward(ctx, Addresses.DELIVERY_RETRY,
+        new JsonObject().put("id", ctx.pathParam("id"))));
     router.post("/api/agents/budget").handler(this::setBudget);
     if (metrics != null) {
       // Prometheus text format. Same rule as /api: with api.auth_token set, a bearer token is required
@@ -407,7 +412,7 @@ public final class ApiVerticle extends VerticleBase {
       if (ar.succeeded()) {
         json(ctx, 200, ar.result().body());
       } else if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE
-          && (re.failureCode() == 400 || re.failureCode() == 404)) {
+          && (re.failureCode() == 400 || re.failureCode() == 404 || re.failureCode() == 409)) {
         ApiError.send(ctx, re.failureCode(), null, re.getMessage());
       } else if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
         ApiError.send(ctx, 503, null, "that service is not running on any node");

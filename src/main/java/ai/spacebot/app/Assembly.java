@@ -23,6 +23,9 @@ import ai.spacebot.store.postgres.PgDatabase;
 import ai.spacebot.store.Database;
 import ai.spacebot.messaging.portal.PortalAdapterVerticle;
 import ai.spacebot.store.TranscriptRepository;
+import ai.spacebot.store.OutboxRepository;
+import ai.spacebot.store.AdapterStateRepository;
+import ai.spacebot.messaging.OutboxVerticle;
 import io.vertx.core.Deployable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -37,6 +40,8 @@ final class Assembly {
   private final ModelCatalog models;
   private final ModelRouter router;
   private TranscriptRepository transcript;
+  private OutboxRepository outbox;
+  private AdapterStateRepository adapterState;
   private IdentityStore identities;
   private MemoryStore memories;
   private UsageRepository usage;
@@ -64,7 +69,7 @@ final class Assembly {
   /** Only processes that keep conversations or memories need the database. */
   static boolean needsStore(Deployment d) {
     return d.className().equals(ChannelVerticle.class.getName()) || d.className().equals(MemoryVerticle.class.getName())
-        || d.className().equals(UsageVerticle.class.getName());
+        || d.className().equals(UsageVerticle.class.getName()) || d.className().equals(OutboxVerticle.class.getName());
   }
 
   /**
@@ -73,6 +78,8 @@ final class Assembly {
    */
   void useStore(Database db, PgDatabase memoryDb, IdentityStore identities) {
     this.transcript = new TranscriptRepository(db);
+    this.outbox = new OutboxRepository(db);
+    this.adapterState = new AdapterStateRepository(db);
     this.usage = new UsageRepository(db);
     this.identities = identities;
     this.memories = memoryDb != null ? new PgMemoryStore(memoryDb.pool(), new Embeddings(vertx))
@@ -90,7 +97,7 @@ final class Assembly {
     }
     if (d.className().equals(ChannelVerticle.class.getName())) {
       AtomicInteger shard = new AtomicInteger();
-      return () -> new ChannelVerticle(config, transcript, router, identities, shard.getAndIncrement());
+      return () -> new ChannelVerticle(config, transcript, outbox, router, identities, shard.getAndIncrement());
     }
     if (d.className().equals(MemoryVerticle.class.getName())) {
       return () -> new MemoryVerticle(memories);
@@ -109,6 +116,9 @@ final class Assembly {
     }
     if (d.className().equals(CortexVerticle.class.getName())) {
       return () -> new CortexVerticle(config);
+    }
+    if (d.className().equals(OutboxVerticle.class.getName())) {
+      return () -> new OutboxVerticle(config, outbox, adapterState);
     }
     if (d.className().equals(PortalAdapterVerticle.class.getName())) {
       return PortalAdapterVerticle::new;

@@ -64,6 +64,26 @@ public final class Addresses {
   /** Publish {model, until, reason}: every node skips that model until then (429 past retries, quota). */
   public static final String MODEL_COOLDOWN = "spacebot.llm.cooldown";
 
+  /** Request {@link MessageEdit}: a person edited or deleted a message; reply {updated: bool}. No turn runs. */
+  public static final String INBOUND_EDIT = "spacebot.inbound.edit";
+  /** Request {adapter, key}: reply {value} (null when unset). What an adapter keeps across restarts (Telegram's update offset). */
+  public static final String ADAPTER_STATE_GET = "spacebot.adapter.state.get";
+  /** Request {adapter, key, value}: stored durably before the reply {}. */
+  public static final String ADAPTER_STATE_PUT = "spacebot.adapter.state.put";
+  /**
+   * Shared-data map (cluster-wide when clustered) of every adapter's {@link AdapterStatus}, keyed by adapter
+   * name; each adapter writes its own entry, {@code GET /api/adapters} reads them all.
+   */
+  public static final String ADAPTERS_MAP = "spacebot.adapters";
+  /**
+   * Request {state?: pending|delivered|failed, platform?, limit?}: reply {deliveries:[{id, message_id,
+   * conversation_id, platform, kind, status, attempts, last_error, platform_message_ids, created_at, updated_at,
+   * text}]}, newest first.
+   */
+  public static final String DELIVERIES_LIST = "spacebot.deliveries.list";
+  /** Request {id}: a failed delivery goes back to pending and is sent again; reply {id, status}. Failure 404/409. */
+  public static final String DELIVERY_RETRY = "spacebot.deliveries.retry";
+
   /** A running branch's or worker's control address: {@link ProcessControl} (cancel, input). */
   public static String process(String processId) {
     return "spacebot.process." + processId;
@@ -98,5 +118,18 @@ public final class Addresses {
 
   public static String outbound(String platform) {
     return "spacebot.outbound." + platform;
+  }
+
+  /**
+   * Request {secret, body}: a platform's webhook call, handed by the API server to that platform's adapter;
+   * reply {} once the update is stored; failure 401 for a wrong secret, 400 for a body that is not an update.
+   */
+  public static String webhook(String platform) {
+    return "spacebot.webhook." + platform;
+  }
+
+  /** Publish {@link TypingSignal}s for one platform's conversations; its adapter shows and refreshes "typing…". */
+  public static String typing(String platform) {
+    return "spacebot.typing." + platform;
   }
 }

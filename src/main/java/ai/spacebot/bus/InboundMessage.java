@@ -1,12 +1,19 @@
 package ai.spacebot.bus;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /**
  * A message from a person (or the system) to an agent, as every adapter delivers it.
  *
+ * @param senderId the sender's platform identity (Telegram user id, Discord user snowflake, ...); kept on every
+ *     message so that roles and permissions can be decided from it
  * @param platformMessageId the platform's own id (for the portal: the client's message id); with the
  *     conversation it is the deduplication key, so a redelivered message is processed once
+ * @param metadata platform details an adapter needs back when it answers (chat ids, thread ids); opaque to the rest
+ * @param addressing how the message was addressed, which decides whether it gets a turn (see {@link Addressing})
+ * @param replyTo the platform message id this message replies to, or null
  */
 public record InboundMessage(
     String id,
@@ -18,14 +25,26 @@ public record InboundMessage(
     String text,
     long timestamp,
     String platformMessageId,
-    JsonObject metadata) {
+    JsonObject metadata,
+    Addressing addressing,
+    String replyTo,
+    List<Attachment> attachments) {
 
   public InboundMessage {
     metadata = metadata == null ? new JsonObject() : metadata;
+    addressing = addressing == null ? Addressing.DEFAULT : addressing;
+    attachments = attachments == null ? List.of() : List.copyOf(attachments);
+  }
+
+  /** A message with default addressing, no reply and no attachments (the portal, system messages). */
+  public InboundMessage(String id, String agentId, String platform, String conversationId, String senderId,
+      String senderName, String text, long timestamp, String platformMessageId, JsonObject metadata) {
+    this(id, agentId, platform, conversationId, senderId, senderName, text, timestamp, platformMessageId, metadata,
+        Addressing.DEFAULT, null, List.of());
   }
 
   public JsonObject toJson() {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("id", id)
         .put("agent_id", agentId)
         .put("platform", platform)
@@ -35,10 +54,19 @@ public record InboundMessage(
         .put("text", text)
         .put("timestamp", timestamp)
         .put("platform_message_id", platformMessageId)
-        .put("metadata", metadata);
+        .put("metadata", metadata)
+        .put("addressing", addressing.toJson());
+    if (replyTo != null) {
+      json.put("reply_to", replyTo);
+    }
+    if (!attachments.isEmpty()) {
+      json.put("attachments", new JsonArray(attachments.stream().map(Attachment::toJson).toList()));
+    }
+    return json;
   }
 
   public static InboundMessage fromJson(JsonObject json) {
+    JsonArray attachments = json.getJsonArray("attachments");
     return new InboundMessage(
         json.getString("id"),
         json.getString("agent_id"),
@@ -49,6 +77,16 @@ public record InboundMessage(
         json.getString("text"),
         json.getLong("timestamp", 0L),
         json.getString("platform_message_id"),
-        json.getJsonObject("metadata"));
+        json.getJsonObject("metadata"),
+        Addressing.fromJson(json.getJsonObject("addressing")),
+        json.getString("reply_to"),
+        attachments == null ? List.of()
+            : attachments.stream().map(o -> Attachment.fromJson((JsonObject) o)).toList());
+  }
+
+  /** The same message with other text (an adapter that strips the bot's own @mention, a command's arguments). */
+  public InboundMessage withText(String newText) {
+    return new InboundMessage(id, agentId, platform, conversationId, senderId, senderName, newText, timestamp,
+        platformMessageId, metadata, addressing, replyTo, attachments);
   }
 }

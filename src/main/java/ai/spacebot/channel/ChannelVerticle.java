@@ -10,7 +10,9 @@ import ai.spacebot.config.AgentConfig;
 import ai.spacebot.config.SpacebotConfig;
 import ai.spacebot.llm.routing.ModelRouter;
 import ai.spacebot.messaging.OutboxDispatcher;
+import ai.spacebot.store.OutboxRepository;
 import ai.spacebot.store.PendingDelivery;
+import ai.spacebot.bus.MessageEdit;
 import ai.spacebot.store.TranscriptMessage;
 import ai.spacebot.store.TranscriptRepository;
 import io.vertx.core.Future;
@@ -41,6 +43,7 @@ public final class ChannelVerticle extends VerticleBase {
 
   private final SpacebotConfig config;
   private final TranscriptRepository transcript;
+  private final OutboxRepository outbox;
   private final ModelRouter router;
   private final IdentityStore identities;
   private final int shard;
@@ -50,10 +53,11 @@ public final class ChannelVerticle extends VerticleBase {
   private int busyChannels;
   private String inbox;
 
-  public ChannelVerticle(SpacebotConfig config, TranscriptRepository transcript, ModelRouter router,
-      IdentityStore identities, int shard) {
+  public ChannelVerticle(SpacebotConfig config, TranscriptRepository transcript, OutboxRepository outbox,
+      ModelRouter router, IdentityStore identities, int shard) {
     this.config = config;
     this.transcript = transcript;
+    this.outbox = outbox;
     this.router = router;
     this.identities = identities;
     this.shard = shard;
@@ -64,11 +68,12 @@ public final class ChannelVerticle extends VerticleBase {
     shards = Math.max(1, context.getInstanceCount());
     EventPublisher events = new EventPublisher(vertx.eventBus());
     services = new ChannelServices(config, transcript, router, identities, events,
-        new OutboxDispatcher(vertx, transcript, config.delivery()), Prompts.load("channel.md"));
+        new OutboxDispatcher(vertx, outbox, config.delivery()), Prompts.load("channel.md"));
     var bus = vertx.eventBus();
     List<Future<?>> registered = new ArrayList<>();
     registered.add(bus.<JsonObject>consumer(Addresses.INBOUND, this::intake).completion());
     registered.add(bus.<JsonObject>localConsumer(Addresses.channelShard(shard), m -> route(InboundMessage.fromJson(m.body()))).completion());
+    registered.add(bus.<JsonObject>consumer(Addresses.INBOUND_EDIT, this::edit).completion());
     registered.add(bus.<JsonObject>consumer(Addresses.HISTORY, this::history).completion());
     registered.add(bus.<JsonObject>consumer(Addresses.CHANNEL_STATUS, m -> m.reply(stats())).completion());
     registered.add(bus.<JsonObject>consumer(Addresses.TRANSCRIPT_SEARCH, this::search).completion());
@@ -110,6 +115,33 @@ public final class ChannelVerticle extends VerticleBase {
         services.events().publish(new AgentEvent.InboundMessageEvent(in.agentId(), in.conversationId(), in.id(),
             in.senderId(), in.senderName(), in.text()));
         vertx.eventBus().send(Addresses.channelShard(shardOf(in.conversationId())), in.toJson());
+      }
+    });
+  }
+
+  /** A person edited or deleted a message: the transcript says so; no turn, no second reply. */
+  private void edit(Message<JsonObject> msg) {
+    MessageEdit edit;
+    try {
+      edit = MessageEdit.fromJson(msg.body());
+    } catch (RuntimeException e) {
+      msg.fail(400, "malformed message edit");
+      return;
+    }
+    if (edit.conversationId() == null || edit.platformMessageId() == null || (!edit.deleted() && edit.text() == null)) {
+      msg.fail(400, "a message edit needs conversation_id, platform_message_id and text (or deleted)");
+      return;
+    }
+    transcript.applyEdit(edit.conversationId(), edit.platformMessageId(), edit.text(), edit.deleted()).onComplete(ar -> {
+      if (ar.failed()) {
+        log.warn("[{}] Could not apply an edit: {}", edit.conversationId(), ar.cause().getMessage());
+        msg.fail(500, "could not store the edit");
+        return;
+      }
+      msg.reply(new JsonObject().put("updated", ar.result()));
+      if (ar.result()) {
+        log.debug("[{}] Message {} {}", edit.conversationId(), edit.platformMessageId(),
+            edit.deleted() ? "deleted" : "edited");
       }
     });
   }
@@ -245,7 +277,7 @@ public final class ChannelVerticle extends VerticleBase {
     if (shard != 0) {
       return unanswered;
     }
-    return unanswered.compose(v -> transcript.pendingDeliveries()).map(pending -> {
+    return unanswered.compose(v -> outbox.pending()).map(pending -> {
       if (!pending.isEmpty()) {
         log.info("Re-sending {} undelivered outbox row(s)", pending.size());
       }

@@ -33,7 +33,10 @@ public final class ConfigLoader {
 
   private static final Map<String, Set<String>> KNOWN_KEYS = Map.ofEntries(
       Map.entry("", Set.of("api", "store", "llm", "defaults", "agents", "channel", "branch", "worker", "compaction",
-          "cortex", "budget", "delivery", "events", "cluster")),
+          "cortex", "budget", "delivery", "events", "cluster", "messaging", "bindings")),
+      Map.entry("messaging", Set.of("telegram", "discord", "default_group_mode")),
+      Map.entry("messaging.telegram", MessagingConfigReader.TELEGRAM_KEYS),
+      Map.entry("messaging.discord", MessagingConfigReader.DISCORD_KEYS),
       Map.entry("api", Set.of("port", "bind", "auth_token", "max_message_bytes", "max_body_bytes")),
       Map.entry("store", Set.of("kind", "postgres")),
       Map.entry("llm", Set.of("timeout_seconds", "providers", "fallbacks", "retry", "cooldown_seconds",
@@ -201,6 +204,7 @@ public final class ConfigLoader {
             t.integer("delivery.max_attempts", 3, 1, 20),
             t.integer("delivery.initial_backoff_ms", 1000, 1, 600_000),
             t.integer("delivery.max_backoff_ms", 8000, 1, 3_600_000)),
+        MessagingConfigReader.read(t, env, agents.stream().map(AgentConfig::id).collect(java.util.stream.Collectors.toSet())),
         new EventsConfig(
             t.integer("events.replay_buffer", 1000, 0, 1_000_000),
             t.integer("events.client_buffer", 512, 1, 1_000_000),

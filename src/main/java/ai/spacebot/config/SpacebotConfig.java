@@ -17,6 +17,7 @@ public record SpacebotConfig(
     CompactionSettings compaction,
     CortexSettings cortex,
     DeliveryConfig delivery,
+    MessagingConfig messaging,
     EventsConfig events,
     ClusterConfig cluster) {
 
@@ -34,7 +35,7 @@ public record SpacebotConfig(
   }
 
   public SpacebotConfig withCluster(boolean enabled) {
-    return new SpacebotConfig(dataDir, api, store, llm, agents, channel, branch, worker, compaction, cortex, delivery, events,
+    return new SpacebotConfig(dataDir, api, store, llm, agents, channel, branch, worker, compaction, cortex, delivery, messaging, events,
         new ClusterConfig(enabled, cluster.name(), cluster.host(), cluster.port(), cluster.members()));
   }
 }

@@ -1,34 +1,37 @@
 package ai.spacebot.messaging;
 
 import ai.spacebot.bus.Addresses;
+import ai.spacebot.bus.DeliveryFailure;
+import ai.spacebot.bus.DeliveryReceipt;
 import ai.spacebot.config.DeliveryConfig;
+import ai.spacebot.store.OutboxRepository;
 import ai.spacebot.store.PendingDelivery;
-import ai.spacebot.store.TranscriptRepository;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends outbox rows to their platform adapter over the bus and records the result: delivered, or
- * failed after {@code max_attempts} tries with exponential backoff. An adapter's
- * {@link Addresses#PERMANENT_FAILURE} reply is not retried.
+ * Sends outbox rows to their platform adapter over the bus and records the result: delivered (with the
+ * platform's ids), or failed after {@code max_attempts} tries with exponential backoff. A permanent failure
+ * (the adapter's {@link DeliveryFailure#PERMANENT}) is not retried; a rate limit waits at least as long as the
+ * platform asked. Parts of a split message that went out before a failure are recorded, so the next attempt —
+ * also after a restart — sends only the rest.
  */
 public final class OutboxDispatcher {
   private static final Logger log = LoggerFactory.getLogger(OutboxDispatcher.class);
-  private static final DeliveryOptions SEND = new DeliveryOptions().setSendTimeout(30_000);
+  private static final DeliveryOptions SEND = new DeliveryOptions().setSendTimeout(60_000);
 
   private final Vertx vertx;
-  private final TranscriptRepository transcript;
+  private final OutboxRepository outbox;
   private final DeliveryConfig config;
 
-  public OutboxDispatcher(Vertx vertx, TranscriptRepository transcript, DeliveryConfig config) {
+  public OutboxDispatcher(Vertx vertx, OutboxRepository outbox, DeliveryConfig config) {
     this.vertx = vertx;
-    this.transcript = transcript;
+    this.outbox = outbox;
     this.config = config;
   }
 
@@ -41,20 +44,26 @@ public final class OutboxDispatcher {
 
   private void attempt(PendingDelivery d, Promise<Void> done) {
     PendingDelivery tried = new PendingDelivery(d.outboxId(), d.message(), d.attempts() + 1);
-    vertx.eventBus().request(Addresses.outbound(d.message().platform()), d.message().toJson(), SEND)
-        .onSuccess(reply -> transcript.markDelivered(tried).onComplete(done))
+    vertx.eventBus().<JsonObject>request(Addresses.outbound(d.message().platform()), d.message().toJson(), SEND)
+        .onSuccess(reply -> outbox.markDelivered(tried, DeliveryReceipt.fromJson(reply.body()).platformMessageIds())
+            .onComplete(done))
         .onFailure(err -> {
-          boolean permanent = err instanceof ReplyException re
-              && re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() == Addresses.PERMANENT_FAILURE;
-          if (permanent || tried.attempts() >= config.maxAttempts()) {
-            log.warn("Delivery of {} to {} failed after {} attempt(s): {}", d.outboxId(), d.message().conversationId(),
-                tried.attempts(), err.getMessage());
-            transcript.markFailed(tried, String.valueOf(err.getMessage())).onComplete(done);
+          DeliveryFailure failure = DeliveryFailure.from(err);
+          PendingDelivery progressed = new PendingDelivery(tried.outboxId(),
+              tried.message().withDeliveredParts(failure.deliveredParts()), tried.attempts());
+          if (failure.isPermanent() || tried.attempts() >= config.maxAttempts()) {
+            log.warn("[{}] Delivery {} failed after {} attempt(s){}: {}", d.message().conversationId(), d.outboxId(),
+                tried.attempts(), failure.isPermanent() ? " (permanent)" : "", failure.error());
+            outbox.markFailed(progressed, failure.error()).onComplete(done);
             return;
           }
           long backoff = Math.min(config.maxBackoffMillis(), config.initialBackoffMillis() << (tried.attempts() - 1));
-          log.info("Delivery of {} failed ({}); retrying in {} ms", d.outboxId(), err.getMessage(), backoff);
-          vertx.setTimer(backoff, t -> attempt(tried, done));
+          long wait = Math.max(backoff, failure.retryAfterMillis());
+          log.info("[{}] Delivery {} failed ({}); retrying in {} ms", d.message().conversationId(), d.outboxId(),
+              failure.error(), wait);
+          Future<Void> recorded = progressed.message().deliveredParts().size() > d.message().deliveredParts().size()
+              ? outbox.recordProgress(progressed) : Future.succeededFuture();
+          recorded.onComplete(ar -> vertx.setTimer(wait, t -> attempt(progressed, done)));
         });
   }
 }

@@ -26,6 +26,8 @@ public final class TranscriptRepository {
   public static final String ANSWERED = "answered";
   public static final String SKIPPED = "skipped";
   public static final String FAILED = "failed";
+  /** Kept in the transcript without a turn (observe mode, or a group message that did not mention the bot). */
+  public static final String OBSERVED = "observed";
   /** Outbound statuses. */
   public static final String PENDING = "pending";
   public static final String DELIVERED = "delivered";
@@ -49,10 +51,10 @@ public final class TranscriptRepository {
           m.conversationId(), m.agentId(), m.platform(), now, now);
       int inserted = sql.update("""
           INSERT INTO messages(id, conversation_id, agent_id, direction, platform, platform_message_id,
-                               sender_id, sender_name, text, status, created_at, updated_at)
-          VALUES (?, ?, ?, 'inbound', ?, ?, ?, ?, ?, 'received', ?, ?) ON CONFLICT DO NOTHING""",
+                               sender_id, sender_name, text, status, created_at, updated_at, details)
+          VALUES (?, ?, ?, 'inbound', ?, ?, ?, ?, ?, 'received', ?, ?, ?) ON CONFLICT DO NOTHING""",
           m.id(), m.conversationId(), m.agentId(), m.platform(), m.platformMessageId(), m.senderId(), m.senderName(),
-          m.text(), m.timestamp(), now);
+          m.text(), m.timestamp(), now, details(m));
       if (inserted > 0) {
         return new Accepted(m.id(), false);
       }
@@ -67,7 +69,7 @@ public final class TranscriptRepository {
 
   /** The last {@code limit} messages of a conversation, oldest first. */
   public Future<List<TranscriptMessage>> history(String conversationId, int limit) {
-    return db.reader().preparedQuery("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?")
+    return db.reader().preparedQuery("SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE conversation_id = ? AND deleted_at IS NULL ORDER BY seq DESC LIMIT ?")
         .execute(Tuple.of(conversationId, limit))
         .map(rows -> {
           List<TranscriptMessage> out = new ArrayList<>();
@@ -94,7 +96,7 @@ public final class TranscriptRepository {
             VALUES (?, ?, ?, 'outbound', ?, ?, ?, ?, 'pending', ?, ?, ?)""",
             reply.id(), reply.conversationId(), reply.agentId(), reply.platform(), reply.agentId(), null, reply.text(),
             reply.inReplyTo(), now, now);
-        insertOutbox(sql, reply, now);
+        OutboxRepository.insert(sql, reply, now);
       }
       setStatus(sql, inboundIds, reply != null ? ANSWERED : SKIPPED, null, now);
       return true;
@@ -104,7 +106,7 @@ public final class TranscriptRepository {
   /** Queues a platform action that is not a transcript message (a reaction). */
   public Future<Void> enqueue(OutboundMessage action) {
     return db.<Void>write(sql -> {
-      insertOutbox(sql, action, System.currentTimeMillis());
+      OutboxRepository.insert(sql, action, System.currentTimeMillis());
       return null;
     }).recover(err -> isUniqueViolation(err) ? Future.succeededFuture() : Future.failedFuture(err));
   }
@@ -125,7 +127,7 @@ public final class TranscriptRepository {
           VALUES (?, ?, ?, 'outbound', ?, ?, ?, ?, 'pending', ?, ?, ?)""",
           apology.id(), apology.conversationId(), apology.agentId(), apology.platform(), apology.agentId(), null,
           apology.text(), apology.inReplyTo(), now, now);
-      insertOutbox(sql, apology, now);
+      OutboxRepository.insert(sql, apology, now);
       setStatus(sql, inboundIds, FAILED, reason, now);
       return true;
     }).recover(err -> isUniqueViolation(err) ? Future.succeededFuture(false) : Future.failedFuture(err));
@@ -227,40 +229,77 @@ public final class TranscriptRepository {
     });
   }
 
-  public Future<Void> markDelivered(PendingDelivery d) {
+  /**
+   * A person edited or deleted one of their messages: the newest text is kept (a deletion keeps the text and marks
+   * it), and nothing is answered again.
+   *
+   * @return whether such a message was found
+   */
+  public Future<Boolean> applyEdit(String conversationId, String platformMessageId, String text, boolean deleted) {
+    long now = System.currentTimeMillis();
+    return db.write(sql -> deleted
+        ? sql.update("UPDATE messages SET deleted_at = ?, updated_at = ? WHERE conversation_id = ? AND platform_message_id = ?"
+            + " AND direction = 'inbound'", now, now, conversationId, platformMessageId) > 0
+        : sql.update("UPDATE messages SET text = ?, edited_at = ?, updated_at = ? WHERE conversation_id = ?"
+            + " AND platform_message_id = ? AND direction = 'inbound'", text, now, now, conversationId, platformMessageId) > 0);
+  }
+
+  /** Messages kept without a turn (observe mode, no mention): in history, never answered. */
+  public Future<Void> markObserved(List<String> ids) {
     long now = System.currentTimeMillis();
     return db.write(sql -> {
-      sql.update("UPDATE outbox SET status = 'delivered', attempts = ?, updated_at = ? WHERE id = ?", d.attempts(), now,
-          d.outboxId());
-      if (d.message().kind().equals(OutboundMessage.MESSAGE)) {
-        sql.update("UPDATE messages SET status = 'delivered', updated_at = ? WHERE id = ?", now, d.message().id());
-      }
+      setStatus(sql, ids, OBSERVED, null, now);
       return null;
     });
   }
 
-  public Future<Void> markFailed(PendingDelivery d, String error) {
+  /** Sets (or clears, with null) a conversation's own response mode. */
+  public Future<Void> setResponseMode(String conversationId, String agentId, String platform, String mode) {
     long now = System.currentTimeMillis();
     return db.write(sql -> {
-      sql.update("UPDATE outbox SET status = 'failed', attempts = ?, last_error = ?, updated_at = ? WHERE id = ?",
-          d.attempts(), error, now, d.outboxId());
-      sql.update("UPDATE messages SET status = 'failed', error = ?, updated_at = ? WHERE id = ?", error, now, d.message().id());
+      sql.update("""
+          INSERT INTO conversations(id, agent_id, platform, created_at, last_activity_at, response_mode)
+          VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET response_mode = excluded.response_mode""",
+          conversationId, agentId, platform, now, now, mode);
       return null;
     });
+  }
+
+  /** A conversation's pin and its own response mode (either may be null). */
+  public record ConversationSettings(String modelOverride, String responseMode) {}
+
+  public Future<ConversationSettings> settings(String conversationId) {
+    return db.reader().preparedQuery("SELECT model_override, response_mode FROM conversations WHERE id = ?")
+        .execute(Tuple.of(conversationId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return new ConversationSettings(null, null);
+          }
+          Row r = rows.iterator().next();
+          return new ConversationSettings(r.getString("model_override"), r.getString("response_mode"));
+        });
   }
 
   /** Inbound messages accepted but never answered (e.g. the process died mid-turn), oldest first. */
   public Future<List<InboundMessage>> unanswered() {
     return db.reader().query("""
-            SELECT id, agent_id, platform, conversation_id, sender_id, sender_name, text, created_at, platform_message_id
+            SELECT id, agent_id, platform, conversation_id, sender_id, sender_name, text, created_at, platform_message_id,
+                   details
             FROM messages WHERE direction = 'inbound' AND status = 'received' ORDER BY seq""")
         .execute()
         .map(rows -> {
           List<InboundMessage> out = new ArrayList<>();
           for (Row r : rows) {
-            out.add(new InboundMessage(r.getString("id"), r.getString("agent_id"), r.getString("platform"),
-                r.getString("conversation_id"), r.getString("sender_id"), r.getString("sender_name"), r.getString("text"),
-                r.getLong("created_at"), r.getString("platform_message_id"), new JsonObject()));
+            JsonObject json = new JsonObject().put("id", r.getString("id")).put("agent_id", r.getString("agent_id"))
+                .put("platform", r.getString("platform")).put("conversation_id", r.getString("conversation_id"))
+                .put("sender_id", r.getString("sender_id")).put("sender_name", r.getString("sender_name"))
+                .put("text", r.getString("text")).put("timestamp", r.getLong("created_at"))
+                .put("platform_message_id", r.getString("platform_message_id"));
+            String details = r.getString("details");
+            if (details != null) {
+              json.mergeIn(new JsonObject(details));
+            }
+            out.add(InboundMessage.fromJson(json));
           }
           return out;
         });
@@ -284,34 +323,26 @@ public final class TranscriptRepository {
         });
   }
 
-  /** Outbox rows still to send, oldest first. */
-  public Future<List<PendingDelivery>> pendingDeliveries() {
-    return db.reader().query("SELECT id, payload, attempts FROM outbox WHERE status = 'pending' ORDER BY created_at")
-        .execute()
-        .map(rows -> {
-          List<PendingDelivery> out = new ArrayList<>();
-          for (Row r : rows) {
-            out.add(new PendingDelivery(r.getString("id"), OutboundMessage.fromJson(new JsonObject(r.getString("payload"))),
-                r.getInteger("attempts")));
-          }
-          return out;
-        });
-  }
-
-  private static void insertOutbox(SqliteWriter.Statements sql, OutboundMessage m, long now) throws SQLException {
-    sql.update("""
-        INSERT INTO outbox(id, message_id, conversation_id, platform, idempotency_key, payload, status, attempts,
-                           created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)""",
-        m.id(), m.kind().equals(OutboundMessage.MESSAGE) ? m.id() : null, m.conversationId(), m.platform(),
-        m.idempotencyKey(), m.toJson().encode(), now, now);
-  }
-
   private static void setStatus(SqliteWriter.Statements sql, List<String> ids, String status, String error, long now)
       throws SQLException {
     for (String id : ids) {
       sql.update("UPDATE messages SET status = ?, error = ?, updated_at = ? WHERE id = ?", status, error, now, id);
     }
+  }
+
+  /** What an inbound row keeps beyond its columns; null for a plain message (the web chat). */
+  private static String details(InboundMessage m) {
+    JsonObject json = m.toJson();
+    JsonObject details = new JsonObject();
+    for (String key : new String[] {"addressing", "reply_to", "attachments", "metadata"}) {
+      if (json.getValue(key) != null) {
+        details.put(key, json.getValue(key));
+      }
+    }
+    if (details.getJsonObject("metadata") != null && details.getJsonObject("metadata").isEmpty()) {
+      details.remove("metadata");
+    }
+    return details.isEmpty() ? null : details.encode();
   }
 
   private static boolean isUniqueViolation(Throwable err) {

@@ -1,0 +1,131 @@
+package ai.spacebot.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Reads {@code messaging.*} and {@code bindings:}; a platform's token in the environment enables its adapter. */
+final class MessagingConfigReader {
+  static final Set<String> PLATFORMS = Set.of("telegram", "discord");
+  /** The response modes (bus Addressing spells the same words). */
+  static final Set<String> MODES = Set.of("active", "observe", "mention_only");
+  static final Set<String> TELEGRAM_KEYS = Set.of("enabled", "token", "api_url", "mode", "webhook_url", "webhook_secret",
+      "poll_timeout_seconds", "allowed_chats", "dm_allowed", "allowed_dm_users", "ignore_bots", "authority",
+      "typing_interval_ms", "max_attachment_bytes");
+  static final Set<String> DISCORD_KEYS = Set.of("enabled", "token", "rest_url", "gateway_url", "shards", "allowed_guilds",
+      "allowed_channels", "dm_allowed", "allowed_dm_users", "ignore_bots", "authority", "typing_interval_ms",
+      "register_commands", "max_attachment_bytes");
+  static final Set<String> BINDING_KEYS = Set.of("platform", "guild_id", "chat_id", "channel_id", "dm_allowed",
+      "agent_id", "require_mention", "response_mode", "authority");
+
+  private MessagingConfigReader() {}
+
+  static MessagingConfig read(ConfigTree t, Map<String, String> env, Set<String> agentIds) {
+    return new MessagingConfig(telegram(t, env), discord(t, env), bindings(t, agentIds),
+        mode(t, "messaging.default_group_mode", "mention_only"));
+  }
+
+  private static TelegramConfig telegram(ConfigTree t, Map<String, String> env) {
+    String p = "messaging.telegram.";
+    String token = firstNonBlank(env.get("TELEGRAM_BOT_TOKEN"), t.string(p + "token", null));
+    boolean enabled = t.bool(p + "enabled", token != null);
+    if (enabled && token == null) {
+      throw ConfigTree.bad(p + "token", t.find(p + "enabled"), "is required when the Telegram adapter is enabled; "
+          + "set TELEGRAM_BOT_TOKEN to the token @BotFather gave you");
+    }
+    String mode = t.string(p + "mode", TelegramConfig.POLLING);
+    if (!mode.equals(TelegramConfig.POLLING) && !mode.equals(TelegramConfig.WEBHOOK)) {
+      throw ConfigTree.bad(p + "mode", t.find(p + "mode"), "must be polling or webhook, got \"" + mode + "\"");
+    }
+    String webhookUrl = t.string(p + "webhook_url", null);
+    String secret = t.string(p + "webhook_secret", null);
+    if (mode.equals(TelegramConfig.WEBHOOK)) {
+      if (webhookUrl == null || !webhookUrl.matches("https?://\\S+")) {
+        throw ConfigTree.bad(p + "webhook_url", t.find(p + "mode"), "must be the public https URL Telegram posts to "
+            + "when mode is webhook (its path is served on the API port)");
+      }
+      if (secret == null || !secret.matches("[A-Za-z0-9_-]{1,256}")) {
+        throw ConfigTree.bad(p + "webhook_secret", t.find(p + "mode"), "must be 1-256 of A-Z a-z 0-9 _ - in webhook "
+            + "mode (Telegram sends it back in X-Telegram-Bot-Api-Secret-Token)");
+      }
+    }
+    return new TelegramConfig(enabled, token,
+        stripSlash(firstNonBlank(env.get("TELEGRAM_API_URL"), t.string(p + "api_url", "https://api.telegram.org"))),
+        mode, webhookUrl, secret,
+        t.integer(p + "poll_timeout_seconds", 50, 0, 600),
+        ids(t, p + "allowed_chats"), t.bool(p + "dm_allowed", true), ids(t, p + "allowed_dm_users"),
+        t.bool(p + "ignore_bots", true), ids(t, p + "authority"),
+        t.integer(p + "typing_interval_ms", 5000, 100, 60_000),
+        t.integer(p + "max_attachment_bytes", 20 * 1024 * 1024, 0, Integer.MAX_VALUE));
+  }
+
+  private static DiscordConfig discord(ConfigTree t, Map<String, String> env) {
+    String p = "messaging.discord.";
+    String token = firstNonBlank(env.get("DISCORD_BOT_TOKEN"), t.string(p + "token", null));
+    boolean enabled = t.bool(p + "enabled", token != null);
+    if (enabled && token == null) {
+      throw ConfigTree.bad(p + "token", t.find(p + "enabled"), "is required when the Discord adapter is enabled; "
+          + "set DISCORD_BOT_TOKEN to the bot token from the Developer Portal (Bot > Reset Token)");
+    }
+    String rest = firstNonBlank(env.get("DISCORD_REST_URL"), t.string(p + "rest_url", "https://discord.com/api/v10/"));
+    if (!rest.matches("https?://\\S+")) {
+      throw ConfigTree.bad(p + "rest_url", t.find(p + "rest_url"), "must be an http(s) URL");
+    }
+    String gateway = firstNonBlank(env.get("DISCORD_GATEWAY_URL"), t.string(p + "gateway_url", null));
+    if (gateway != null && !gateway.matches("wss?://\\S+")) {
+      throw ConfigTree.bad(p + "gateway_url", t.find(p + "gateway_url"), "must be a ws:// or wss:// URL");
+    }
+    return new DiscordConfig(enabled, token, rest.endsWith("/") ? rest : rest + "/", gateway,
+        t.integer(p + "shards", 1, 1, 1024),
+        ids(t, p + "allowed_guilds"), ids(t, p + "allowed_channels"), t.bool(p + "dm_allowed", true),
+        ids(t, p + "allowed_dm_users"), t.bool(p + "ignore_bots", true), ids(t, p + "authority"),
+        t.integer(p + "typing_interval_ms", 8000, 100, 60_000), t.bool(p + "register_commands", true),
+        t.integer(p + "max_attachment_bytes", 25 * 1024 * 1024, 0, Integer.MAX_VALUE));
+  }
+
+  private static List<Binding> bindings(ConfigTree t, Set<String> agentIds) {
+    List<Binding> out = new ArrayList<>();
+    for (ConfigTree b : t.mappings("bindings")) {
+      for (String key : b.entries().keySet()) {
+        if (!BINDING_KEYS.contains(key)) {
+          throw b.fail(key, b.find(key), "is not a binding key (known: " + String.join(", ", new java.util.TreeSet<>(BINDING_KEYS)) + ")");
+        }
+      }
+      String platform = b.string("platform", null);
+      if (platform == null || !PLATFORMS.contains(platform)) {
+        throw b.fail("platform", b.find("platform"), "must be one of " + new java.util.TreeSet<>(PLATFORMS));
+      }
+      String agent = b.string("agent_id", null);
+      if (agent == null || !agentIds.contains(agent)) {
+        throw b.fail("agent_id", b.find("agent_id"), agent == null ? "is required" : "names no agent (\"" + agent + "\")");
+      }
+      String chat = b.string("chat_id", b.string("channel_id", null));
+      out.add(new Binding(platform, b.string("guild_id", null), chat, b.bool("dm_allowed", true), agent,
+          b.bool("require_mention", false), mode(b, "response_mode", "active"), ids(b, "authority")));
+    }
+    return List.copyOf(out);
+  }
+
+  private static String mode(ConfigTree t, String path, String fallback) {
+    String mode = t.string(path, fallback).replace('-', '_');
+    if (!MODES.contains(mode)) {
+      throw t.fail(path, t.find(path), "must be active, observe or mention_only, got \"" + mode + "\"");
+    }
+    return mode;
+  }
+
+  /** Ids may be written as numbers (Telegram chat ids, Discord snowflakes): they are compared as text. */
+  private static Set<String> ids(ConfigTree t, String path) {
+    return new LinkedHashSet<>(t.strings(path));
+  }
+
+  private static String firstNonBlank(String a, String b) {
+    return a != null && !a.isBlank() ? a.strip() : b != null && !b.isBlank() ? b.strip() : null;
+  }
+
+  private static String stripSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+}
