@@ -202,11 +202,17 @@ public abstract class AdapterVerticle extends VerticleBase {
    * adapter may confirm it to the platform then. A duplicate completes with {@code duplicate=true}.
    */
   protected final Future<Accepted> submit(InboundMessage message) {
+    return submit(message, System.nanoTime());
+  }
+
+  /** @param receivedNanos when the platform event reached the adapter ({@link System#nanoTime()}), for the metrics */
+  protected final Future<Accepted> submit(InboundMessage message, long receivedNanos) {
     return vertx.eventBus().<JsonObject>request(Addresses.INBOUND, message.toJson(), INBOUND)
         .map(reply -> Accepted.fromJson(reply.body()))
         .onSuccess(a -> {
           if (!a.duplicate()) {
             board.received();
+            board.inboundTook(System.nanoTime() - receivedNanos);
           }
         })
         .onFailure(err -> log.warn("[{}] Could not store inbound message {} of {}: {}", name(),
@@ -230,6 +236,7 @@ public abstract class AdapterVerticle extends VerticleBase {
   }
 
   private void deliver(Message<JsonObject> msg) {
+    long started = System.nanoTime();
     OutboundMessage out;
     List<Step> steps;
     try {
@@ -255,6 +262,7 @@ public abstract class AdapterVerticle extends VerticleBase {
     runSteps(steps, done, ids, finished);
     finished.future().onSuccess(v -> {
       board.delivered(steps.size() - done);
+      board.deliveryTook(System.nanoTime() - started);
       if (out.kind().equals(OutboundMessage.MESSAGE)) {
         typing.delivered(out.conversationId());
       }
