@@ -515,9 +515,9 @@ final class Channel {
   private Future<Void> complete(List<String> ids, List<String> resultIds, String replyKey, List<ChatMessage> incoming,
       List<ChatMessage> turnMessages, String text, TurnState state) {
     String lastInbound = ids.isEmpty() ? null : ids.get(ids.size() - 1);
-    OutboundMessage reply = text == null ? null : new OutboundMessage(UUID.randomUUID().toString(), OutboundMessage.MESSAGE,
-        agent.id(), platform, conversationId, text, lastInbound, replyKey, replyTarget, state.threadName, state.rich,
-        List.of(), List.of());
+    OutboundMessage reply = text == null && state.files.isEmpty() ? null : new OutboundMessage(UUID.randomUUID().toString(),
+        OutboundMessage.MESSAGE, agent.id(), platform, conversationId, text == null ? "" : text, lastInbound, replyKey,
+        replyTarget, state.threadName, state.rich, state.files, List.of());
     Future<Void> reactions = Future.succeededFuture();
     if (lastInbound != null) {
       for (String emoji : state.reactions) {
@@ -684,6 +684,17 @@ final class Channel {
 
     public Future<Void> cancel(String processId) {
       return processes.cancelHere(processId);
+    }
+
+    public Future<String> workspaceFile(String path) {
+      java.nio.file.Path root = services.config().workspace(agent.id());
+      return context.owner().executeBlocking(() -> {
+        java.nio.file.Path file = new ai.spacebot.tools.workspace.Workspace(root).resolve(path);
+        if (!java.nio.file.Files.isRegularFile(file)) {
+          throw new IllegalArgumentException("no file at \"" + path + "\" in the workspace");
+        }
+        return root.toAbsolutePath().normalize().relativize(file).toString();
+      }, false);
     }
   }
 

@@ -134,6 +134,29 @@ class AdapterContractIT {
   }
 
   @Test
+  void sendFileSendsAWorkspaceFileWithTheReplyAndRefusesOthers() throws Exception {
+    String conversation = conversation();
+    java.nio.file.Path workspace = app.dataDir.resolve("agents/main/workspace");
+    Files.createDirectories(workspace.resolve("reports"));
+    Files.writeString(workspace.resolve("reports/summary.txt"), "all good");
+    model.respondWith(r -> {
+      if (!r.hasToolResult()) {
+        return ModelStep.toolCalls(new ModelStep.ToolCall("send_file", "{\"path\":\"reports/summary.txt\"}"),
+            new ModelStep.ToolCall("send_file", "{\"path\":\"../../spacebot.db\"}"));
+      }
+      return ModelStep.toolCall("reply", new JsonObject().put("content", "here it is; " + r.toolResults()).encode());
+    });
+    try {
+      chat.say(conversation, "f1", "send me the report", DM).await();
+      Await.until(() -> sentTo(conversation).size() == 2, WAIT, "the file and the reply");
+      assertThat(sentTo(conversation).get(0)).isEqualTo(conversation + "|file:reports/summary.txt");
+      assertThat(sentTo(conversation).get(1)).contains("Will send reports/summary.txt").contains("outside the workspace");
+    } finally {
+      model.respondWith(r -> ModelStep.toolCall("reply", new JsonObject().put("content", answer.apply(r.lastUserText())).encode()));
+    }
+  }
+
+  @Test
   void typingIsRefreshedWhileATurnRunsAndStopsAfter() throws Exception {
     String conversation = conversation();
     model.respondWith(r -> ModelStep.toolCall("reply", "{\"content\":\"done thinking\"}").delayed(Duration.ofMillis(1300)));

@@ -75,6 +75,9 @@ final class TestChatAdapter extends AdapterVerticle {
       return List.of(() -> step(() -> reactions.add(out.replyToPlatformId() + ":" + out.text()), out.replyToPlatformId()));
     }
     List<Step> steps = new ArrayList<>();
+    for (String file : out.files()) {
+      steps.add(() -> step(() -> sent.add(out.conversationId() + "|file:" + file), "f" + ids.incrementAndGet()));
+    }
     for (String part : out.text().split("\n---\n")) {
       steps.add(() -> step(() -> sent.add(out.conversationId() + "|" + part), "m" + ids.incrementAndGet()));
     }
