@@ -102,8 +102,13 @@ final class TestChatAdapter extends AdapterVerticle {
 
   /** A person writes in a conversation of this platform; completes once it is stored. */
   Future<Accepted> say(String conversation, String platformMessageId, String text, Addressing addressing) {
+    return say(conversation, platformMessageId, text, addressing, List.of());
+  }
+
+  Future<Accepted> say(String conversation, String platformMessageId, String text, Addressing addressing,
+      List<ai.spacebot.bus.Attachment> attachments) {
     InboundMessage in = new InboundMessage(UUID.randomUUID().toString(), "main", platform, conversation, "user-1", "Ada",
-        text, System.currentTimeMillis(), platformMessageId, new JsonObject(), addressing, null, List.of());
+        text, System.currentTimeMillis(), platformMessageId, new JsonObject(), addressing, null, attachments);
     io.vertx.core.Promise<Accepted> done = io.vertx.core.Promise.promise();
     context.runOnContext(v -> submit(in).onComplete(done));
     return done.future();
