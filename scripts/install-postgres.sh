@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs and starts PostgreSQL 15 with pgvector on Debian bookworm, for CI and developers.
-# Run as root. Safe to run again: every step is skipped when already done.
+# Run as root. Safe to run again: every step is skipped when already done, and a cluster that is
+# installed but down is started.
 #
 # Bookworm has no pgvector package, so pgvector is built from Debian trixie's *source* package.
 # apt gets a private, temporary configuration that knows only trixie's deb-src index; the archive
@@ -49,8 +50,6 @@ if [ "${#need_pkgs[@]}" -gt 0 ]; then
   apt-get update -q >/dev/null || die "apt-get update failed"
   apt-get install -y -q --no-install-recommends "${need_pkgs[@]}" >/dev/null \
     || die "apt-get install ${need_pkgs[*]} failed"
-else
-  log "packages already installed"
 fi
 [ -x "$PG_CONFIG" ] || [ "$need_vector" -eq 0 ] || die "$PG_CONFIG missing after install"
 
@@ -84,8 +83,6 @@ if [ "$need_vector" -eq 1 ]; then
     || { tail -n 30 "$build_dir/build.log" >&2; die "pgvector install failed"; }
   [ -f "$VECTOR_CONTROL" ] || die "pgvector installed but $VECTOR_CONTROL is missing"
   log "pgvector installed"
-else
-  log "pgvector already installed ($VECTOR_CONTROL)"
 fi
 
 # ---------------------------------------------------------------- 3. cluster
@@ -100,8 +97,6 @@ if [ "$(cluster_field 4)" != "online" ]; then
   log "starting cluster ${PG_MAJOR}/main on port $port"
   pg_ctlcluster "$PG_MAJOR" main start \
     || die "pg_ctlcluster $PG_MAJOR main start failed (see /var/log/postgresql/postgresql-${PG_MAJOR}-main.log)"
-else
-  log "cluster ${PG_MAJOR}/main already running on port $port"
 fi
 for _ in $(seq 1 60); do
   pg_isready -q -p "$port" && break
@@ -143,3 +138,6 @@ SQL
 [ -n "$template_version" ] || die "pgvector extension not found in template1"
 
 log "ready: PostgreSQL ${PG_MAJOR} on port $port, role '$PG_ROLE', database '$PG_DB', pgvector $version (also in template1)"
+if [ "$port" != 5432 ] || [ "$PG_ROLE" != spacebot ] || [ "$PG_PASSWORD" != spacebot ] || [ "$PG_DB" != spacebot ]; then
+  log "the tests default to spacebot:spacebot@127.0.0.1:5432/spacebot: set SPACEBOT_TEST_PG_URL=postgresql://$PG_ROLE:<password>@127.0.0.1:$port/$PG_DB"
+fi

@@ -30,11 +30,7 @@ for peer in "${PEERS[@]}"; do
   version="${peer##*@}"
   pkg="$PREFIX/node_modules/$name/package.json"
   have=$( [ -f "$pkg" ] && node -p "require('./$pkg').version" 2>/dev/null || true )
-  if [ "$have" = "$version" ]; then
-    log "$name $version already installed"
-  else
-    missing+=("$peer")
-  fi
+  [ "$have" = "$version" ] || missing+=("$peer")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   # One package.json with every peer: installing a single missing peer with --no-save would make npm
@@ -44,4 +40,4 @@ if [ "${#missing[@]}" -gt 0 ]; then
   log "installing: ${missing[*]}"
   npm install --prefix "$PREFIX" --no-audit --no-fund >/dev/null || die "npm install ${missing[*]} failed"
 fi
-log "ready in $PREFIX"
+log "ready in $PREFIX: ${PEERS[*]}"
