@@ -121,7 +121,7 @@ final class Assembly {
       return () -> new OutboxVerticle(config, outbox, adapterState);
     }
     if (d.className().equals(PortalAdapterVerticle.class.getName())) {
-      return PortalAdapterVerticle::new;
+      return () -> new PortalAdapterVerticle(telemetry.registry());
     }
     throw new IllegalArgumentException("verticle descriptor \"" + d.name() + "\" names unknown class " + d.className());
   }

@@ -1,6 +1,8 @@
 package ai.spacebot.channel;
 
+import ai.spacebot.bus.Addresses;
 import ai.spacebot.bus.AgentEvent;
+import ai.spacebot.bus.TypingSignal;
 import ai.spacebot.bus.InboundMessage;
 import ai.spacebot.bus.OutboundMessage;
 import ai.spacebot.bus.ProcessKind;
@@ -73,8 +75,15 @@ final class Channel {
   private boolean running;
   /** Whether the over-budget notice went out since the budget last allowed a call. */
   private boolean budgetNoticeSent;
-  /** The model this conversation is pinned to (API, later /model), or null. */
+  /** The model this conversation is pinned to (API or /model), or null. */
   private String modelOverride;
+  /** This conversation's own response mode (/active, /observe, /mention-only), or null for its binding's. */
+  private String responseMode;
+  /** Messages that came before the conversation's settings were loaded: decided once they are. */
+  private final List<InboundMessage> early = new ArrayList<>();
+  /** The platform id of the message the running turn answers (replies and reactions go to it), or null. */
+  private String replyTarget;
+  private final ChannelCommands commands;
   private long lastActivity = System.currentTimeMillis();
   /** Coalescing: the open window's timer (or -1), when the first waiting message came, and whether all may wait. */
   private long windowTimer = -1;
@@ -98,6 +107,7 @@ final class Channel {
     this.services = services;
     this.settings = services.config().channel();
     this.context = context;
+    this.commands = new ChannelCommands(services.config());
     this.processes = new ChannelProcesses(agent.id(), conversationId, services.config(), context.owner().eventBus(), inbox);
     this.compaction = new ChannelCompaction(agent.id(), conversationId, services.config().compaction(),
         context.owner().eventBus(), services.events(), new ChannelCompaction.History() {
@@ -121,9 +131,13 @@ final class Channel {
 
   /** Loads the transcript and the conversation's model pin, then runs whatever arrived meanwhile. */
   Future<Void> open() {
-    Future<String> pin = services.transcript().modelOverride(conversationId)
-        .onSuccess(m -> modelOverride = modelOverride != null ? modelOverride : m)
-        .otherwise((String) null);
+    Future<Void> pin = services.transcript().settings(conversationId)
+        .onSuccess(s -> {
+          modelOverride = modelOverride != null ? modelOverride : s.modelOverride();
+          responseMode = s.responseMode();
+        })
+        .<Void>mapEmpty()
+        .otherwiseEmpty();
     return pin.compose(v -> services.transcript().history(conversationId, settings.historyLimit()))
         .onSuccess(messages -> {
           List<ChatMessage> loadedHistory = new ArrayList<>();
@@ -152,6 +166,9 @@ final class Channel {
             log.warn("[{}] Could not load history: {}", conversationId, ar.cause().getMessage());
           }
           loaded = true;
+          List<InboundMessage> arrived = new ArrayList<>(early);
+          early.clear();
+          arrived.forEach(this::enqueue);
           if (!results.isEmpty()) {
             log.info("[{}] Resuming {} background result(s) that never had their turn", conversationId, results.size());
             retriggerDue = true;
@@ -167,6 +184,21 @@ final class Channel {
     if (pending.stream().anyMatch(p -> p.id().equals(message.id()))) {
       return;
     }
+    if (!loaded) {
+      // Whether it gets a turn depends on the conversation's mode, which is still loading.
+      if (early.stream().noneMatch(p -> p.id().equals(message.id()))) {
+        early.add(message);
+      }
+      return;
+    }
+    if (ChannelCommands.name(message.text()).isPresent()) {
+      command(message);
+      return;
+    }
+    if (!message.addressing().wantsTurn(responseMode, false)) {
+      observe(message);
+      return;
+    }
     if (pending.isEmpty()) {
       pendingSince = System.currentTimeMillis();
       pendingCoalescable = true;
@@ -179,6 +211,42 @@ final class Channel {
     }
     maybeRun();
     reportBusy();
+  }
+
+  /** A slash command: answered at once, without a model call, through the outbox like any reply. */
+  private void command(InboundMessage message) {
+    String model = modelOverride != null ? modelOverride + " (pinned)"
+        : services.router().forProcess(agent, "channel", null, null);
+    String mode = responseMode != null ? responseMode : message.addressing().direct() ? "direct message"
+        : message.addressing().responseMode() + (message.addressing().requireMention() ? " (mentions only)" : "");
+    ChannelCommands.Outcome outcome = commands.run(message, new ChannelCommands.Facts(agent.id(), conversationId, platform,
+        model, mode, processes.statusBlock()));
+    Future<Void> applied = Future.succeededFuture();
+    if (outcome.effect() instanceof ChannelCommands.Effect.SetMode set) {
+      responseMode = set.mode();
+      applied = services.transcript().setResponseMode(conversationId, agent.id(), platform, set.mode());
+    } else if (outcome.effect() instanceof ChannelCommands.Effect.PinModel pin) {
+      modelOverride = pin.model();
+      applied = services.transcript().setModelOverride(conversationId, agent.id(), platform, pin.model());
+    }
+    OutboundMessage reply = new OutboundMessage(UUID.randomUUID().toString(), OutboundMessage.MESSAGE, agent.id(),
+        platform, conversationId, outcome.reply(), message.id(), "reply:" + message.id())
+        .withReplyTarget(message.platformMessageId());
+    applied.compose(v -> services.transcript().completeTurn(List.of(message.id()), reply))
+        .onSuccess(recorded -> {
+          if (recorded) {
+            services.outbox().deliver(new PendingDelivery(reply.id(), reply, 0));
+          }
+        })
+        .onFailure(err -> log.warn("[{}] Could not answer {}: {}", conversationId, message.text(), err.getMessage()));
+  }
+
+  /** A message kept without a turn (observe mode, or a group message that did not mention the bot). */
+  private void observe(InboundMessage message) {
+    senders.add(senderKey(message.platform(), message.senderId(), message.senderName()));
+    remember(userMessage(message.senderName(), message.text()));
+    services.transcript().markObserved(List.of(message.id()))
+        .onFailure(err -> log.warn("[{}] Could not mark {} observed: {}", conversationId, message.id(), err.getMessage()));
   }
 
   /** A branch or worker reported to this channel (on the owning event loop). */
@@ -245,9 +313,8 @@ final class Channel {
     if (m.text().startsWith("/") || "system".equals(m.senderId()) || m.platform().equals("cron")) {
       return false;
     }
-    Object direct = m.metadata().getValue("direct");
-    if (direct instanceof Boolean b) {
-      return !b;
+    if (m.addressing().direct()) {
+      return false;
     }
     if (conversationId.contains(":dm:")) {
       return false;
@@ -323,6 +390,7 @@ final class Channel {
     batch.forEach(m -> incoming.add(userMessage(m.senderName(), m.text())));
     List<String> ids = batch.stream().map(InboundMessage::id).toList();
     List<String> texts = batch.stream().map(InboundMessage::text).toList();
+    replyTarget = batch.get(batch.size() - 1).platformMessageId();
     start(runTurn(incoming, ids, rowIds(taken), texts, "reply:" + ids.get(0), settings.maxTurns()));
   }
 
@@ -382,6 +450,7 @@ final class Channel {
         log.error("[{}] Turn failed unexpectedly", conversationId, ar.cause());
       }
       running = false;
+      replyTarget = null;
       lastActivity = System.currentTimeMillis();
       compaction.afterTurn();
       maybeRun();
@@ -447,12 +516,13 @@ final class Channel {
       List<ChatMessage> turnMessages, String text, TurnState state) {
     String lastInbound = ids.isEmpty() ? null : ids.get(ids.size() - 1);
     OutboundMessage reply = text == null ? null : new OutboundMessage(UUID.randomUUID().toString(), OutboundMessage.MESSAGE,
-        agent.id(), platform, conversationId, text, lastInbound, replyKey);
+        agent.id(), platform, conversationId, text, lastInbound, replyKey, replyTarget, state.threadName, state.rich,
+        List.of(), List.of());
     Future<Void> reactions = Future.succeededFuture();
     if (lastInbound != null) {
       for (String emoji : state.reactions) {
         OutboundMessage reaction = new OutboundMessage(UUID.randomUUID().toString(), OutboundMessage.REACTION, agent.id(),
-            platform, conversationId, emoji, lastInbound, "react:" + lastInbound + ":" + emoji);
+            platform, conversationId, emoji, lastInbound, "react:" + lastInbound + ":" + emoji).withReplyTarget(replyTarget);
         reactions = reactions.compose(v -> services.transcript().enqueue(reaction))
             .onSuccess(v -> services.outbox().deliver(new PendingDelivery(reaction.id(), reaction, 0)));
       }
@@ -490,7 +560,7 @@ final class Channel {
     }
     budgetNoticeSent = true;
     OutboundMessage notice = new OutboundMessage(UUID.randomUUID().toString(), OutboundMessage.MESSAGE, agent.id(),
-        platform, conversationId, reason, ids.get(ids.size() - 1), "budget:" + ids.get(0));
+        platform, conversationId, reason, ids.get(ids.size() - 1), "budget:" + ids.get(0)).withReplyTarget(replyTarget);
     return services.transcript().failTurnWithApology(concat(ids, resultIds), "over budget: " + reason, notice)
         .compose(recorded -> {
           incoming.forEach(this::remember);
@@ -512,7 +582,8 @@ final class Channel {
           .onComplete(ar -> typing(false));
     }
     OutboundMessage apology = new OutboundMessage(UUID.randomUUID().toString(), OutboundMessage.MESSAGE, agent.id(),
-        platform, conversationId, TurnErrors.apology(explanation), ids.get(ids.size() - 1), "apology:" + ids.get(0));
+        platform, conversationId, TurnErrors.apology(explanation), ids.get(ids.size() - 1), "apology:" + ids.get(0))
+        .withReplyTarget(replyTarget);
     return services.transcript().failTurnWithApology(concat(ids, resultIds), explanation, apology)
         .compose(recorded -> {
           incoming.forEach(this::remember);
@@ -524,6 +595,8 @@ final class Channel {
 
   private void typing(boolean on) {
     services.events().publish(new AgentEvent.TypingState(agent.id(), conversationId, on));
+    // The platform's adapter shows "typing…" and keeps it up until the turn ends.
+    context.owner().eventBus().publish(Addresses.typing(platform), new TypingSignal(agent.id(), conversationId, on).toJson());
   }
 
   private void remember(ChatMessage message) {

@@ -128,10 +128,27 @@ final class ChannelTools {
   private record Reply(TurnState state) implements Tool {
     private static final ToolSpecification SPEC = ToolSpecification.builder()
         .name("reply")
-        .description("Send a message to the conversation. This is how you talk to the people here; it ends your turn.")
+        .description("Send a message to the conversation. This is how you talk to the people here; it ends your turn. "
+            + "It may carry a card, buttons (a click comes back to you as a message) or a poll; platforms that "
+            + "cannot show them get them as text.")
         .parameters(JsonObjectSchema.builder()
             .addStringProperty("content", "The message to send, in Markdown.")
-            .addStringProperty("thread_name", "Optional: start a thread with this name (platforms with threads only).")
+            .addStringProperty("thread_name", "Optional: start a thread with this name (at most 100 characters; "
+                + "platforms with threads only).")
+            .addProperty("card", JsonObjectSchema.builder()
+                .description("Optional card: {title, description, fields:[{name, value, inline}], color:\"#rrggbb\", url}")
+                .addStringProperty("title").addStringProperty("description").addStringProperty("color")
+                .addStringProperty("url").build())
+            .addProperty("buttons", dev.langchain4j.model.chat.request.json.JsonArraySchema.builder()
+                .description("Optional buttons (at most 10): {id, label} reports a click back; {label, url} opens a link")
+                .items(JsonObjectSchema.builder().addStringProperty("id").addStringProperty("label")
+                    .addStringProperty("url").required("label").build()).build())
+            .addProperty("poll", JsonObjectSchema.builder()
+                .description("Optional poll: {question, options:[2-10 strings], multiple}")
+                .addStringProperty("question")
+                .addProperty("options", dev.langchain4j.model.chat.request.json.JsonArraySchema.builder()
+                    .items(new dev.langchain4j.model.chat.request.json.JsonStringSchema()).build())
+                .addBooleanProperty("multiple").required("question", "options").build())
             .required("content")
             .build())
         .build();
@@ -142,7 +159,23 @@ final class ChannelTools {
 
     public Future<ToolOutput> execute(JsonObject args) {
       String content = requiredString(args, "content");
-      optionalString(args, "thread_name");
+      String threadName = optionalString(args, "thread_name");
+      if (threadName != null && threadName.strip().length() > 100) {
+        return Future.succeededFuture(ToolOutput.error("\"thread_name\" must be at most 100 characters"));
+      }
+      JsonObject rich = new JsonObject();
+      for (String key : new String[] {"card", "buttons", "poll"}) {
+        if (args.getValue(key) != null) {
+          rich.put(key, args.getValue(key));
+        }
+      }
+      try {
+        ai.spacebot.bus.RichReply parsed = ai.spacebot.bus.RichReply.fromJson(rich);
+        state.rich = parsed == null ? state.rich : parsed.toJson();
+      } catch (IllegalArgumentException e) {
+        return Future.succeededFuture(ToolOutput.error("Error: " + e.getMessage()));
+      }
+      state.threadName = threadName != null ? threadName.strip() : state.threadName;
       state.reply = state.reply == null ? content : state.reply + "\n\n" + content;
       return Future.succeededFuture(ToolOutput.finish("Sent."));
     }

@@ -72,7 +72,14 @@ public final class ChannelVerticle extends VerticleBase {
     var bus = vertx.eventBus();
     List<Future<?>> registered = new ArrayList<>();
     registered.add(bus.<JsonObject>consumer(Addresses.INBOUND, this::intake).completion());
-    registered.add(bus.<JsonObject>localConsumer(Addresses.channelShard(shard), m -> route(InboundMessage.fromJson(m.body()))).completion());
+    registered.add(bus.<JsonObject>localConsumer(Addresses.channelShard(shard), m -> {
+      InboundMessage in = InboundMessage.fromJson(m.body());
+      if (in.attachments().isEmpty()) {
+        route(in);
+      } else {
+        AttachmentText.expand(vertx, config.workspace(in.agentId()), in).onSuccess(this::route);
+      }
+    }).completion());
     registered.add(bus.<JsonObject>consumer(Addresses.INBOUND_EDIT, this::edit).completion());
     registered.add(bus.<JsonObject>consumer(Addresses.HISTORY, this::history).completion());
     registered.add(bus.<JsonObject>consumer(Addresses.CHANNEL_STATUS, m -> m.reply(stats())).completion());

@@ -6,6 +6,9 @@ import java.util.List;
 /** What the channel tools decided during one turn. */
 final class TurnState {
   String reply;
+  /** The reply's thread name and structured parts, if the model gave them. */
+  String threadName;
+  io.vertx.core.json.JsonObject rich;
   boolean skipped;
   String skipReason;
   final List<String> reactions = new ArrayList<>();
