@@ -26,6 +26,7 @@ import org.telegram.telegrambots.meta.TelegramUrl;
 import org.telegram.telegrambots.meta.api.methods.botapimethods.BotApiMethod;
 import org.telegram.telegrambots.meta.api.methods.send.SendDocument;
 import org.telegram.telegrambots.meta.api.methods.updates.GetUpdates;
+import org.telegram.telegrambots.meta.api.methods.updates.SetWebhook;
 import org.telegram.telegrambots.meta.api.objects.Update;
 import org.telegram.telegrambots.meta.api.objects.message.Message;
 import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
@@ -43,7 +44,8 @@ final class TelegramApi {
   private final Context context;
   private final String token;
   private final String apiUrl;
-  private final ObjectMapper mapper;
+  /** Update JSON as TelegramBots reads it; fields newer than the library are skipped, not fatal. */
+  static final ObjectMapper MAPPER = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   private final OkHttpClient http;
   private final OkHttpClient pollHttp;
   private final OkHttpTelegramClient client;
@@ -55,7 +57,6 @@ final class TelegramApi {
     this.token = token;
     this.apiUrl = apiUrl;
     TelegramUrl url = telegramUrl(apiUrl);
-    this.mapper = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     Dispatcher sends = new Dispatcher();
     sends.setMaxRequests(256);
     sends.setMaxRequestsPerHost(64);
@@ -63,8 +64,8 @@ final class TelegramApi {
         .readTimeout(60, TimeUnit.SECONDS).writeTimeout(60, TimeUnit.SECONDS).build();
     this.pollHttp = http.newBuilder().dispatcher(new Dispatcher())
         .readTimeout(pollTimeoutSeconds + 15L, TimeUnit.SECONDS).build();
-    this.client = new OkHttpTelegramClient(mapper, http, token, url);
-    this.pollClient = new OkHttpTelegramClient(mapper, pollHttp, token, url);
+    this.client = new OkHttpTelegramClient(MAPPER, http, token, url);
+    this.pollClient = new OkHttpTelegramClient(MAPPER, pollHttp, token, url);
   }
 
   /**
@@ -91,15 +92,15 @@ final class TelegramApi {
     return new TelegramUrl(scheme, uri.getHost(), port, false);
   }
 
-  ObjectMapper mapper() {
-    return mapper;
-  }
-
   <T extends Serializable> Future<T> call(BotApiMethod<T> method) {
     return async(() -> client.executeAsync(method));
   }
 
   Future<Message> sendDocument(SendDocument method) {
+    return async(() -> client.executeAsync(method));
+  }
+
+  Future<Boolean> setWebhook(SetWebhook method) {
     return async(() -> client.executeAsync(method));
   }
 
