@@ -35,6 +35,12 @@ public interface PlatformDriver extends AutoCloseable {
   /** The group keys {@link #yaml()} binds, with their mode: {@code active}, {@code active+mention}, {@code mention_only}, {@code observe}. */
   List<String> groupIds();
 
+  /**
+   * Environment for an app whose adapter uses a token the platform refuses (the parity suite checks the error is
+   * clear and the web chat still answers).
+   */
+  Map<String, String> badTokenEnv();
+
   /** A person says something; returns the platform's id of that message. */
   String say(Chat chat, String userId, String userName, String text, boolean mentionBot);
 
@@ -58,6 +64,22 @@ public interface PlatformDriver extends AutoCloseable {
 
   /** The conversation id Spacebot uses for a chat, e.g. {@code telegram:123}. */
   String conversationId(Chat chat);
+
+  /** Called once the app runs, with its base URL (a driver that talks to Spacebot's own API needs it). */
+  default void attach(String appUrl) {}
+
+  /** Scenarios this platform cannot have (the web chat has no 429s and no connection to drop). */
+  default java.util.Set<Scenario> unsupported() {
+    return java.util.Set.of();
+  }
+
+  /** Whether one message the bot sent is well-formed for the platform (balanced tags or code fences). */
+  default boolean wellFormed(String message) {
+    return true;
+  }
+
+  /** The parity scenarios that depend on what a platform can do. */
+  enum Scenario { GROUPS, RATE_LIMIT, SERVER_ERROR, FORBIDDEN, DROP_CONNECTION, BAD_TOKEN, TYPING, SPLIT }
 
   /** A conversation on the platform, as the driver knows it. */
   record Chat(String key, String id, boolean direct) {}
