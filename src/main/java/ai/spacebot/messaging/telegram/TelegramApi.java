@@ -62,7 +62,8 @@ final class TelegramApi {
     sends.setMaxRequestsPerHost(64);
     this.http = new OkHttpClient.Builder().dispatcher(sends).connectTimeout(10, TimeUnit.SECONDS)
         .readTimeout(60, TimeUnit.SECONDS).writeTimeout(60, TimeUnit.SECONDS).build();
-    this.pollHttp = http.newBuilder().dispatcher(new Dispatcher())
+    // OkHttp would quietly repeat a poll whose connection dropped; the poller must see it, to report and reconnect.
+    this.pollHttp = http.newBuilder().dispatcher(new Dispatcher()).retryOnConnectionFailure(false)
         .readTimeout(pollTimeoutSeconds + 15L, TimeUnit.SECONDS).build();
     this.client = new OkHttpTelegramClient(MAPPER, http, token, url);
     this.pollClient = new OkHttpTelegramClient(MAPPER, pollHttp, token, url);
