@@ -407,7 +407,11 @@ class TelegramAdapterIT {
   }
 
   private static JsonObject failedDelivery(String conversation) {
-    JsonArray rows = app.http.get("/api/deliveries?state=failed&limit=1000").json().getJsonArray("deliveries");
+    Http.Response response = app.http.get("/api/deliveries?state=failed&limit=1000");
+    JsonArray rows = response.json().getJsonArray("deliveries");
+    if (rows == null) {
+      throw new AssertionError("GET /api/deliveries answered " + response.status() + ": " + response.body());
+    }
     for (int i = 0; i < rows.size(); i++) {
       if (conversation.equals(rows.getJsonObject(i).getString("conversation_id"))) {
         return rows.getJsonObject(i);
