@@ -4,7 +4,9 @@ import ai.spacebot.bus.Attachment;
 import ai.spacebot.bus.InboundMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import dev.langchain4j.data.message.ImageContent;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,26 +18,47 @@ import java.util.List;
  */
 final class AttachmentText {
   static final int INLINE_BYTES = 16 * 1024;
+  /** Images above this are named, not shown (providers refuse larger ones, and they cost many tokens). */
+  static final long IMAGE_BYTES = 5L * 1024 * 1024;
+
+  /** A message ready for its channel: attachments as text, and images to show a model that takes them. */
+  record Prepared(InboundMessage message, List<ImageContent> images) {}
 
   private AttachmentText() {}
 
-  static Future<InboundMessage> expand(Vertx vertx, Path workspace, InboundMessage in) {
+  static Future<Prepared> expand(Vertx vertx, Path workspace, InboundMessage in) {
     if (in.attachments().isEmpty()) {
-      return Future.succeededFuture(in);
+      return Future.succeededFuture(new Prepared(in, List.of()));
     }
     List<Future<String>> lines = new ArrayList<>();
+    List<Future<ImageContent>> images = new ArrayList<>();
     for (Attachment a : in.attachments()) {
       lines.add(line(vertx, workspace, a));
+      if (a.isImage() && a.path() != null && a.size() <= IMAGE_BYTES) {
+        images.add(image(vertx, workspace, a));
+      }
     }
-    return Future.join(lines).transform(ar -> {
+    List<Future<?>> all = new ArrayList<>(lines);
+    all.addAll(images);
+    return Future.join(all).transform(ar -> {
       StringBuilder text = new StringBuilder(in.text() == null ? "" : in.text());
       for (Future<String> line : lines) {
         if (line.succeeded()) {
           text.append(text.isEmpty() ? "" : "\n\n").append(line.result());
         }
       }
-      return Future.succeededFuture(in.withText(text.toString()));
+      List<ImageContent> shown = images.stream().filter(Future::succeeded).map(Future::result).toList();
+      return Future.succeededFuture(new Prepared(in.withText(text.toString()), shown));
     });
+  }
+
+  private static Future<ImageContent> image(Vertx vertx, Path workspace, Attachment a) {
+    Path file = workspace.resolve(a.path()).normalize();
+    if (!file.startsWith(workspace)) {
+      return Future.failedFuture("outside the workspace");
+    }
+    return vertx.fileSystem().readFile(file.toString())
+        .map(buffer -> ImageContent.from(Base64.getEncoder().encodeToString(buffer.getBytes()), a.mimeType()));
   }
 
   private static Future<String> line(Vertx vertx, Path workspace, Attachment a) {

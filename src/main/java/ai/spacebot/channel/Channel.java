@@ -23,6 +23,7 @@ import ai.spacebot.tools.ToolOutput;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.ImageContent;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.StreamingChatModel;
@@ -84,6 +85,8 @@ final class Channel {
   /** The platform id of the message the running turn answers (replies and reactions go to it), or null. */
   private String replyTarget;
   private final ChannelCommands commands;
+  /** Images of waiting messages, by message id: shown to a model that takes them, never kept in history. */
+  private final Map<String, List<ImageContent>> images = new HashMap<>();
   private long lastActivity = System.currentTimeMillis();
   /** Coalescing: the open window's timer (or -1), when the first waiting message came, and whether all may wait. */
   private long windowTimer = -1;
@@ -192,10 +195,12 @@ final class Channel {
       return;
     }
     if (ChannelCommands.name(message.text()).isPresent()) {
+      images.remove(message.id());
       command(message);
       return;
     }
     if (!message.addressing().wantsTurn(responseMode, false)) {
+      images.remove(message.id());
       observe(message);
       return;
     }
@@ -211,6 +216,12 @@ final class Channel {
     }
     maybeRun();
     reportBusy();
+  }
+
+  void showImages(String messageId, List<ImageContent> shown) {
+    if (!shown.isEmpty()) {
+      images.put(messageId, shown);
+    }
   }
 
   /** A slash command: answered at once, without a model call, through the outbox like any reply. */
@@ -387,9 +398,21 @@ final class Channel {
           + " s from " + people + (people == 1 ? " person" : " people")
           + "; answer them together in one reply, or skip if none needs you]"));
     }
-    batch.forEach(m -> incoming.add(userMessage(m.senderName(), m.text())));
     List<String> ids = batch.stream().map(InboundMessage::id).toList();
     List<String> texts = batch.stream().map(InboundMessage::text).toList();
+    boolean vision = batch.stream().anyMatch(m -> images.containsKey(m.id())) && services.config().llm()
+        .takesImages(services.router().channelTurn(agent, modelOverride, texts).model());
+    for (InboundMessage m : batch) {
+      List<ImageContent> shown = images.remove(m.id());
+      if (vision && shown != null) {
+        List<dev.langchain4j.data.message.Content> parts = new ArrayList<>();
+        parts.add(dev.langchain4j.data.message.TextContent.from(userMessage(m.senderName(), m.text()).singleText()));
+        parts.addAll(shown);
+        incoming.add(UserMessage.from(parts));
+      } else {
+        incoming.add(userMessage(m.senderName(), m.text()));
+      }
+    }
     replyTarget = batch.get(batch.size() - 1).platformMessageId();
     start(runTurn(incoming, ids, rowIds(taken), texts, "reply:" + ids.get(0), settings.maxTurns()));
   }
@@ -515,9 +538,9 @@ final class Channel {
   private Future<Void> complete(List<String> ids, List<String> resultIds, String replyKey, List<ChatMessage> incoming,
       List<ChatMessage> turnMessages, String text, TurnState state) {
     String lastInbound = ids.isEmpty() ? null : ids.get(ids.size() - 1);
-    OutboundMessage reply = text == null ? null : new OutboundMessage(UUID.randomUUID().toString(), OutboundMessage.MESSAGE,
-        agent.id(), platform, conversationId, text, lastInbound, replyKey, replyTarget, state.threadName, state.rich,
-        List.of(), List.of());
+    OutboundMessage reply = text == null && state.files.isEmpty() ? null : new OutboundMessage(UUID.randomUUID().toString(),
+        OutboundMessage.MESSAGE, agent.id(), platform, conversationId, text == null ? "" : text, lastInbound, replyKey,
+        replyTarget, state.threadName, state.rich, state.files, List.of());
     Future<Void> reactions = Future.succeededFuture();
     if (lastInbound != null) {
       for (String emoji : state.reactions) {
@@ -600,6 +623,12 @@ final class Channel {
   }
 
   private void remember(ChatMessage message) {
+    // An image is shown for its turn only: kept, it would cost its tokens on every turn after.
+    if (message instanceof UserMessage user && !user.hasSingleText()) {
+      message = UserMessage.from(user.contents().stream()
+          .filter(c -> c instanceof dev.langchain4j.data.message.TextContent)
+          .map(c -> ((dev.langchain4j.data.message.TextContent) c).text()).reduce((a, b) -> a + "\n" + b).orElse(""));
+    }
     history.add(message);
     // Tokens are the compactor's business; the message count is capped too (history_limit, as many as a
     // reopened channel loads), because every turn sends the whole history: a long chat of short
@@ -684,6 +713,17 @@ final class Channel {
 
     public Future<Void> cancel(String processId) {
       return processes.cancelHere(processId);
+    }
+
+    public Future<String> workspaceFile(String path) {
+      java.nio.file.Path root = services.config().workspace(agent.id());
+      return context.owner().executeBlocking(() -> {
+        java.nio.file.Path file = new ai.spacebot.tools.workspace.Workspace(root).resolve(path);
+        if (!java.nio.file.Files.isRegularFile(file)) {
+          throw new IllegalArgumentException("no file at \"" + path + "\" in the workspace");
+        }
+        return root.toAbsolutePath().normalize().relativize(file).toString();
+      }, false);
     }
   }
 

@@ -29,11 +29,14 @@ final class ChannelTools {
     Future<Void> route(String workerId, String message);
 
     Future<Void> cancel(String processId);
+
+    /** Checks that the file is inside the agent's workspace; gives its workspace-relative path. */
+    Future<String> workspaceFile(String path);
   }
 
   static List<Tool> forTurn(TurnState state, Actions actions) {
-    return List.of(new Reply(state), new Skip(state), new React(state), new Branch(actions), new SpawnWorker(actions),
-        new Route(actions), new Cancel(actions));
+    return List.of(new Reply(state), new Skip(state), new React(state), new SendFile(state, actions), new Branch(actions),
+        new SpawnWorker(actions), new Route(actions), new Cancel(actions));
   }
 
   private static Future<ToolOutput> refusalAsResult(Throwable err) {
@@ -178,6 +181,31 @@ final class ChannelTools {
       state.threadName = threadName != null ? threadName.strip() : state.threadName;
       state.reply = state.reply == null ? content : state.reply + "\n\n" + content;
       return Future.succeededFuture(ToolOutput.finish("Sent."));
+    }
+  }
+
+  private record SendFile(TurnState state, Actions actions) implements Tool {
+    private static final ToolSpecification SPEC = ai.spacebot.tools.ToolSpecs.of("send_file",
+        "Send a file from the workspace (something a worker made, or an attachment) to this conversation, with your "
+            + "reply. Does not end your turn.",
+        p -> p.addStringProperty("path", "The file's path in the workspace, e.g. reports/summary.pdf.")
+            .required("path"));
+
+    public ToolSpecification specification() {
+      return SPEC;
+    }
+
+    public Future<ToolOutput> execute(JsonObject args) {
+      String path = requiredString(args, "path");
+      if (state.files.size() >= 10) {
+        return Future.succeededFuture(ToolOutput.error("Error: at most 10 files per reply"));
+      }
+      return actions.workspaceFile(path)
+          .map(relative -> {
+            state.files.add(relative);
+            return ToolOutput.ok("Will send " + relative + " with your reply.");
+          })
+          .recover(err -> Future.succeededFuture(ToolOutput.error("Error: " + err.getMessage())));
     }
   }
 

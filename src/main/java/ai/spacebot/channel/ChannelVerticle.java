@@ -77,7 +77,7 @@ public final class ChannelVerticle extends VerticleBase {
       if (in.attachments().isEmpty()) {
         route(in);
       } else {
-        AttachmentText.expand(vertx, config.workspace(in.agentId()), in).onSuccess(this::route);
+        AttachmentText.expand(vertx, config.workspace(in.agentId()), in).onSuccess(p -> route(p.message(), p.images()));
       }
     }).completion());
     registered.add(bus.<JsonObject>consumer(Addresses.INBOUND_EDIT, this::edit).completion());
@@ -154,14 +154,20 @@ public final class ChannelVerticle extends VerticleBase {
   }
 
   private void route(InboundMessage in) {
+    route(in, List.of());
+  }
+
+  private void route(InboundMessage in, List<dev.langchain4j.data.message.ImageContent> images) {
     Channel channel = channels.get(in.conversationId());
-    if (channel == null) {
+    boolean opened = channel == null;
+    if (opened) {
       channel = newChannel(in.conversationId(), in.agentId(), in.platform());
-      channel.enqueue(in);
+    }
+    channel.showImages(in.id(), images);
+    channel.enqueue(in);
+    if (opened) {
       channel.open();
       publishStats();
-    } else {
-      channel.enqueue(in);
     }
   }
 

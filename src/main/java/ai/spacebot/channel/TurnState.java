@@ -12,4 +12,6 @@ final class TurnState {
   boolean skipped;
   String skipReason;
   final List<String> reactions = new ArrayList<>();
+  /** Workspace-relative files to send with the reply ({@code send_file}). */
+  final List<String> files = new ArrayList<>();
 }

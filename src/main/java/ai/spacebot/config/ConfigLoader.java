@@ -40,7 +40,7 @@ public final class ConfigLoader {
       Map.entry("api", Set.of("port", "bind", "auth_token", "max_message_bytes", "max_body_bytes")),
       Map.entry("store", Set.of("kind", "postgres")),
       Map.entry("llm", Set.of("timeout_seconds", "providers", "fallbacks", "retry", "cooldown_seconds",
-          "quota_cooldown_seconds", "circuit_breaker", "prices")),
+          "quota_cooldown_seconds", "circuit_breaker", "prices", "vision_models")),
       Map.entry("llm.retry", Set.of("max_attempts", "initial_backoff_ms", "max_retry_after_seconds")),
       Map.entry("llm.circuit_breaker", Set.of("failure_rate", "window", "open_seconds")),
       Map.entry("budget", Set.of("daily_usd", "conversation_daily_usd", "timezone", "warn_at")),
@@ -156,7 +156,7 @@ public final class ConfigLoader {
             t.integer("llm.circuit_breaker.failure_rate", 50, 1, 100),
             t.integer("llm.circuit_breaker.window", 10, 1, 1000),
             t.integer("llm.circuit_breaker.open_seconds", 30, 1, 86_400)),
-        prices(t));
+        prices(t), t.strings("llm.vision_models"));
 
     Routing fallback = fallbackRouting(providers);
     Routing defaults = routing(t, "defaults.routing", providers);

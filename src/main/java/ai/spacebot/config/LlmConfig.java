@@ -11,9 +11,25 @@ import java.util.Map;
  * @param prices USD per million tokens, by full {@code provider/model} id or by model name
  */
 public record LlmConfig(Map<String, ProviderConfig> providers, int timeoutSeconds, Map<String, List<String>> fallbacks,
-    ResilienceSettings resilience, Map<String, Price> prices) {
+    ResilienceSettings resilience, Map<String, Price> prices, List<String> visionModels) {
   public LlmConfig(Map<String, ProviderConfig> providers, int timeoutSeconds) {
-    this(providers, timeoutSeconds, Map.of(), ResilienceSettings.DEFAULTS, Map.of());
+    this(providers, timeoutSeconds, Map.of(), ResilienceSettings.DEFAULTS, Map.of(), List.of());
+  }
+
+  /**
+   * Whether a model takes images ({@code llm.vision_models}: ids, or patterns with {@code *}): an image someone
+   * sends is then shown to it, not only named.
+   */
+  public boolean takesImages(String modelId) {
+    if (modelId == null) {
+      return false;
+    }
+    for (String pattern : visionModels) {
+      if (java.util.regex.Pattern.matches(("\\Q" + pattern + "\\E").replace("*", "\\E.*\\Q"), modelId)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The price of a model: its full id first, then its name without the provider, else null. */

@@ -5,6 +5,7 @@ import ai.spacebot.bus.Addresses;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
@@ -38,6 +39,8 @@ final class AdapterStatusBoard {
   private final Counter reconnectCounter;
   private final MeterRegistry registry;
   private final AtomicInteger connected = new AtomicInteger();
+  private final Timer inboundTimer;
+  private final Timer deliveryTimer;
   private volatile boolean writeScheduled;
 
   AdapterStatusBoard(Vertx vertx, String name, String platform, MeterRegistry registry) {
@@ -52,6 +55,12 @@ final class AdapterStatusBoard {
         .tag("direction", "out").register(registry);
     this.reconnectCounter = registry == null ? null : Counter.builder("spacebot_adapter_reconnects").tag("adapter", name)
         .description("Times an adapter lost its platform connection and connected again").register(registry);
+    this.inboundTimer = registry == null ? null : Timer.builder("spacebot_adapter_inbound").tag("adapter", name)
+        .description("From a platform event reaching the adapter to the message being stored").publishPercentiles(0.5, 0.99)
+        .register(registry);
+    this.deliveryTimer = registry == null ? null : Timer.builder("spacebot_adapter_delivery").tag("adapter", name)
+        .description("From a delivery request to the platform's last acknowledgement").publishPercentiles(0.5, 0.99)
+        .register(registry);
     if (registry != null) {
       Gauge.builder("spacebot_adapter_connected", connected, AtomicInteger::get).tag("adapter", name)
           .description("1 while the adapter is connected to its platform").register(registry);
@@ -98,6 +107,18 @@ final class AdapterStatusBoard {
       outCounter.increment(parts);
     }
     write(false);
+  }
+
+  void inboundTook(long nanos) {
+    if (inboundTimer != null) {
+      inboundTimer.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+  }
+
+  void deliveryTook(long nanos) {
+    if (deliveryTimer != null) {
+      deliveryTimer.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
   }
 
   void deliveryFailed(String kind, String error) {

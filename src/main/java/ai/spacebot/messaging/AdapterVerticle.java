@@ -6,6 +6,7 @@ import ai.spacebot.bus.Addresses;
 import ai.spacebot.bus.DeliveryFailure;
 import ai.spacebot.bus.DeliveryReceipt;
 import ai.spacebot.bus.InboundMessage;
+import ai.spacebot.bus.Leadership;
 import ai.spacebot.bus.MessageEdit;
 import ai.spacebot.bus.OutboundMessage;
 import ai.spacebot.bus.TypingSignal;
@@ -15,6 +16,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +40,7 @@ import org.slf4j.LoggerFactory;
  *   <li>shows "typing…" while a turn runs ({@link TypingSignal}s), refreshed every
  *       {@link Capabilities#typingIntervalMillis()}.</li>
  * </ul>
+ * In a cluster one node leads each adapter ({@link Leadership}): only it connects and takes deliveries.
  * Its state and counters go to {@code GET /api/adapters} and Prometheus. Adapters import {@code bus/},
  * {@code config/} and this package only.
  */
@@ -50,6 +53,9 @@ public abstract class AdapterVerticle extends VerticleBase {
   private TypingRefresher typing;
   private Backoff backoff;
   private long reconnectTimer = -1;
+  private Leadership leadership;
+  private MessageConsumer<JsonObject> outbound;
+  private MessageConsumer<JsonObject> typingSignals;
   private boolean stopping;
   private boolean everConnected;
 
@@ -109,19 +115,28 @@ public abstract class AdapterVerticle extends VerticleBase {
       }
     });
     backoff = new Backoff(1000, 60_000);
+    // One connection per platform in a cluster (Telegram allows one poller, a Discord shard one session): the node
+    // that leads the adapter connects and takes its deliveries; the others stand by and take over if it leaves.
+    // Deployment never waits for the platform: a platform that is down must not keep the server from starting.
+    leadership = new Leadership(vertx, "adapter", List.of(name()), key -> lead(), key -> { });
+    leadership.start();
+    return Future.succeededFuture();
+  }
+
+  private void lead() {
     var bus = vertx.eventBus();
-    Future<Void> outbound = bus.<JsonObject>consumer(Addresses.outbound(platform()), this::deliver).completion();
-    Future<Void> typingSignals = bus.<JsonObject>consumer(Addresses.typing(platform()), m -> {
+    outbound = bus.consumer(Addresses.outbound(platform()), this::deliver);
+    typingSignals = bus.consumer(Addresses.typing(platform()), m -> {
       TypingSignal signal = TypingSignal.fromJson(m.body());
       if (signal.on()) {
         typing.on(signal.conversationId());
       } else {
         typing.off(signal.conversationId());
       }
-    }).completion();
+    });
     board.state(AdapterStatus.STARTING, null);
-    // Deployment never waits for the platform: a platform that is down must not keep the server from starting.
-    return Future.all(outbound, typingSignals).onSuccess(v -> tryConnect());
+    Future.all(outbound.completion(), typingSignals.completion()).onSuccess(v -> tryConnect())
+        .onFailure(err -> log.error("[{}] Could not listen for deliveries: {}", name(), err.getMessage()));
   }
 
   private void tryConnect() {
@@ -202,11 +217,17 @@ public abstract class AdapterVerticle extends VerticleBase {
    * adapter may confirm it to the platform then. A duplicate completes with {@code duplicate=true}.
    */
   protected final Future<Accepted> submit(InboundMessage message) {
+    return submit(message, System.nanoTime());
+  }
+
+  /** @param receivedNanos when the platform event reached the adapter ({@link System#nanoTime()}), for the metrics */
+  protected final Future<Accepted> submit(InboundMessage message, long receivedNanos) {
     return vertx.eventBus().<JsonObject>request(Addresses.INBOUND, message.toJson(), INBOUND)
         .map(reply -> Accepted.fromJson(reply.body()))
         .onSuccess(a -> {
           if (!a.duplicate()) {
             board.received();
+            board.inboundTook(System.nanoTime() - receivedNanos);
           }
         })
         .onFailure(err -> log.warn("[{}] Could not store inbound message {} of {}: {}", name(),
@@ -230,6 +251,7 @@ public abstract class AdapterVerticle extends VerticleBase {
   }
 
   private void deliver(Message<JsonObject> msg) {
+    long started = System.nanoTime();
     OutboundMessage out;
     List<Step> steps;
     try {
@@ -255,6 +277,7 @@ public abstract class AdapterVerticle extends VerticleBase {
     runSteps(steps, done, ids, finished);
     finished.future().onSuccess(v -> {
       board.delivered(steps.size() - done);
+      board.deliveryTook(System.nanoTime() - started);
       if (out.kind().equals(OutboundMessage.MESSAGE)) {
         typing.delivered(out.conversationId());
       }
@@ -310,8 +333,13 @@ public abstract class AdapterVerticle extends VerticleBase {
     if (reconnectTimer >= 0) {
       vertx.cancelTimer(reconnectTimer);
     }
+    leadership.stop();
     typing.stopAll();
+    if (outbound == null) {
+      return Future.succeededFuture();
+    }
     board.state(AdapterStatus.STOPPED, null);
-    return disconnect().recover(err -> Future.succeededFuture());
+    return Future.all(outbound.unregister(), typingSignals.unregister())
+        .compose(v -> disconnect()).recover(err -> Future.succeededFuture());
   }
 }

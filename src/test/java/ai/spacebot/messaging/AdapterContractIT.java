@@ -40,7 +40,8 @@ class AdapterContractIT {
     model = ScriptedModelServer.start();
     model.respondWith(r -> ModelStep.toolCall("reply", new JsonObject().put("content", answer.apply(r.lastUserText())).encode()));
     app = TestApp.start(TestApp.envFor(model), Files.createTempDirectory("spacebot-adapters"),
-        "delivery:\n  max_attempts: 3\n  initial_backoff_ms: 100\n  max_backoff_ms: 400\n", null);
+        "delivery:\n  max_attempts: 3\n  initial_backoff_ms: 100\n  max_backoff_ms: 400\n"
+            + "llm:\n  vision_models: [\"openai/scripted\"]\n", null);
     chat = new TestChatAdapter("testchat", 200);
     app.running().vertx().deployVerticle(chat).await();
     Await.until(() -> "connected".equals(adapter("testchat").getString("state")), WAIT, "testchat connected");
@@ -131,6 +132,55 @@ class AdapterContractIT {
     var bad = app.http.get("/api/deliveries?state=lost");
     assertThat(bad.status()).isEqualTo(400);
     assertThat(bad.json().getString("field")).isEqualTo("state");
+  }
+
+  @Test
+  void sendFileSendsAWorkspaceFileWithTheReplyAndRefusesOthers() throws Exception {
+    String conversation = conversation();
+    java.nio.file.Path workspace = app.dataDir.resolve("agents/main/workspace");
+    Files.createDirectories(workspace.resolve("reports"));
+    Files.writeString(workspace.resolve("reports/summary.txt"), "all good");
+    model.respondWith(r -> {
+      if (!r.hasToolResult()) {
+        return ModelStep.toolCalls(new ModelStep.ToolCall("send_file", "{\"path\":\"reports/summary.txt\"}"),
+            new ModelStep.ToolCall("send_file", "{\"path\":\"../../spacebot.db\"}"));
+      }
+      return ModelStep.toolCall("reply", new JsonObject().put("content", "here it is; " + r.toolResults()).encode());
+    });
+    try {
+      chat.say(conversation, "f1", "send me the report", DM).await();
+      Await.until(() -> sentTo(conversation).size() == 2, WAIT, "the file and the reply");
+      assertThat(sentTo(conversation).get(0)).isEqualTo(conversation + "|file:reports/summary.txt");
+      assertThat(sentTo(conversation).get(1)).contains("Will send reports/summary.txt").contains("outside the workspace");
+    } finally {
+      model.respondWith(r -> ModelStep.toolCall("reply", new JsonObject().put("content", answer.apply(r.lastUserText())).encode()));
+    }
+  }
+
+  @Test
+  void attachmentsAreShownToTheModelTextInlineImagesAsPictures() throws Exception {
+    String conversation = conversation();
+    java.nio.file.Path workspace = app.dataDir.resolve("agents/main/workspace");
+    Files.createDirectories(workspace.resolve("attachments/testchat"));
+    Files.writeString(workspace.resolve("attachments/testchat/notes.txt"), "the meeting moved to Thursday");
+    byte[] png = java.util.Base64.getDecoder().decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+    Files.write(workspace.resolve("attachments/testchat/dot.png"), png);
+    Files.write(workspace.resolve("attachments/testchat/data.bin"), new byte[] {1, 2, 3});
+    int before = model.requestCount();
+    chat.say(conversation, "a1", "look at these", DM, List.of(
+        new ai.spacebot.bus.Attachment("notes.txt", "text/plain", 29, "attachments/testchat/notes.txt", null),
+        new ai.spacebot.bus.Attachment("dot.png", "image/png", png.length, "attachments/testchat/dot.png", null),
+        new ai.spacebot.bus.Attachment("data.bin", "application/octet-stream", 3, "attachments/testchat/data.bin", null),
+        new ai.spacebot.bus.Attachment("huge.mov", "video/quicktime", 900_000_000, null, "larger than 20 MB"))).await();
+    Await.until(() -> sentTo(conversation).size() == 1, WAIT, "the reply");
+    String prompt = model.requests().get(before).messages().encode();
+    assertThat(prompt).contains("the meeting moved to Thursday").contains("attachments/testchat/data.bin")
+        .contains("huge.mov").contains("larger than 20 MB").contains("data:image/png;base64,iVBORw0KGgo");
+    // The picture is shown for its turn only, never carried in history.
+    chat.say(conversation, "a2", "and now?", DM).await();
+    Await.until(() -> sentTo(conversation).size() == 2, WAIT, "the second reply");
+    assertThat(model.lastRequest().messages().encode()).doesNotContain("base64").contains("the meeting moved to Thursday");
   }
 
   @Test

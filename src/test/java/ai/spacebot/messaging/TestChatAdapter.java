@@ -75,6 +75,9 @@ final class TestChatAdapter extends AdapterVerticle {
       return List.of(() -> step(() -> reactions.add(out.replyToPlatformId() + ":" + out.text()), out.replyToPlatformId()));
     }
     List<Step> steps = new ArrayList<>();
+    for (String file : out.files()) {
+      steps.add(() -> step(() -> sent.add(out.conversationId() + "|file:" + file), "f" + ids.incrementAndGet()));
+    }
     for (String part : out.text().split("\n---\n")) {
       steps.add(() -> step(() -> sent.add(out.conversationId() + "|" + part), "m" + ids.incrementAndGet()));
     }
@@ -99,8 +102,13 @@ final class TestChatAdapter extends AdapterVerticle {
 
   /** A person writes in a conversation of this platform; completes once it is stored. */
   Future<Accepted> say(String conversation, String platformMessageId, String text, Addressing addressing) {
+    return say(conversation, platformMessageId, text, addressing, List.of());
+  }
+
+  Future<Accepted> say(String conversation, String platformMessageId, String text, Addressing addressing,
+      List<ai.spacebot.bus.Attachment> attachments) {
     InboundMessage in = new InboundMessage(UUID.randomUUID().toString(), "main", platform, conversation, "user-1", "Ada",
-        text, System.currentTimeMillis(), platformMessageId, new JsonObject(), addressing, null, List.of());
+        text, System.currentTimeMillis(), platformMessageId, new JsonObject(), addressing, null, attachments);
     io.vertx.core.Promise<Accepted> done = io.vertx.core.Promise.promise();
     context.runOnContext(v -> submit(in).onComplete(done));
     return done.future();

@@ -370,4 +370,61 @@ class TelegramPeerIT {
       assertThat(res.body().bytes()).isEqualTo(content);
     }
   }
+
+  @Test
+  void otherClientsWiresWorkToo() throws Exception {
+    OkHttpClient http = new OkHttpClient.Builder().readTimeout(30, TimeUnit.SECONDS).build();
+    String base = peer.apiUrl() + "/bot" + peer.token() + "/";
+    try (Response me = http.newCall(new Request.Builder().url(base + "getme").build()).execute()) {
+      assertThat(new JsonObject(me.body().string()).getJsonObject("result").getBoolean("is_bot")).isTrue();
+    }
+    User bob = User.of(60, "Bob");
+    int first = peer.sendUserMessage(UserMessage.direct(bob, "one")).updateId();
+    okhttp3.FormBody form = new okhttp3.FormBody.Builder().add("chat_id", "60").add("text", "form")
+        .add("reply_markup", "{\"inline_keyboard\":[[{\"text\":\"A\",\"callback_data\":\"a\"}]]}").build();
+    int buttonMessage;
+    try (Response sent = http.newCall(new Request.Builder().url(base + "sendmessage").post(form).build()).execute()) {
+      buttonMessage = new JsonObject(sent.body().string()).getJsonObject("result").getInteger("message_id");
+    }
+    okhttp3.MultipartBody photo = new okhttp3.MultipartBody.Builder().setType(okhttp3.MultipartBody.FORM)
+        .addFormDataPart("chat_id", "60").addFormDataPart("photo", "p.jpg",
+            okhttp3.RequestBody.create(new byte[] {1, 2, 3}, okhttp3.MediaType.parse("image/jpeg"))).build();
+    try (Response sent = http.newCall(new Request.Builder().url(base + "SENDPHOTO").post(photo).build()).execute()) {
+      assertThat(sent.code()).isEqualTo(200);
+    }
+    assertThat(peer.botMessages(60)).extracting(TelegramPeer.BotMessage::kind).containsExactly("text", "photo");
+    peer.clickButton(60, buttonMessage, "a", bob);
+
+    // allowed_updates is kept between calls and drops what it excludes
+    JsonObject only = getUpdates(http, base + "getUpdates?timeout=0&allowed_updates=%5B%22callback_query%22%5D");
+    assertThat(only.getJsonArray("result")).singleElement()
+        .satisfies(u -> assertThat(((JsonObject) u).containsKey("callback_query")).isTrue());
+    assertThat(only.getJsonArray("result").getJsonObject(0).getInteger("update_id")).isGreaterThan(first);
+
+    // a second poller terminates the first, as Telegram does (the offset confirms the callback, so it is held)
+    int next = only.getJsonArray("result").getJsonObject(0).getInteger("update_id") + 1;
+    okhttp3.Call held = http.newCall(new Request.Builder()
+        .url(base + "getUpdates?timeout=20&allowed_updates=%5B%5D&offset=" + next).build());
+    java.util.concurrent.CompletableFuture<Integer> heldStatus = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try (Response r = held.execute()) {
+        return r.code();
+      } catch (java.io.IOException e) {
+        return -1;
+      }
+    });
+    Await.until(() -> peer.calls("getUpdates").size() == 2, WITHIN, "the held poll");
+    getUpdates(http, base + "getUpdates?timeout=0");
+    assertThat(heldStatus.get(10, TimeUnit.SECONDS)).isEqualTo(409);
+
+    peer.setPrivacyMode(true);
+    User eve = User.of(61, "Eve");
+    assertThat(peer.sendUserMessage(UserMessage.group(-4001, "G", eve, "just chatting")).updateId()).isZero();
+    assertThat(peer.sendUserMessage(UserMessage.group(-4001, "G", eve, "@" + peer.botUsername() + " hi")).updateId()).isPositive();
+  }
+
+  private static JsonObject getUpdates(OkHttpClient http, String url) throws java.io.IOException {
+    try (Response r = http.newCall(new Request.Builder().url(url).build()).execute()) {
+      return new JsonObject(r.body().string());
+    }
+  }
 }

@@ -50,6 +50,14 @@ public interface PlatformDriver extends AutoCloseable {
   /** What the bot posted in the chat so far, in order (text as the platform shows it, markup included). */
   List<String> botMessages(Chat chat);
 
+  /** A message the bot posted, with when the platform got it (epoch ms), for latency benchmarks. */
+  record Posted(String text, long atMillis) {}
+
+  /** What the bot posted in the chat with arrival times; platforms whose peer records them implement this. */
+  default List<Posted> botMessagesTimed(Chat chat) {
+    throw new UnsupportedOperationException(platform() + " does not record arrival times");
+  }
+
   /** Times (epoch ms) the bot sent "typing…" to the chat. */
   List<Long> typing(Chat chat);
 
