@@ -5,8 +5,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * One adapter's health as {@code GET /api/adapters} shows it.
  *
- * @param state {@link #STARTING}, {@link #CONNECTED}, {@link #RECONNECTING} (lost, trying again) or {@link #FAILED}
- *     (cannot connect without an operator: bad token, refused)
+ * @param state {@link #STARTING}, {@link #CONNECTED}, {@link #RECONNECTING} (lost, trying again), {@link #FAILED}
+ *     (cannot connect without an operator: bad token, refused) or {@link #DISABLED} (not configured)
  * @param lastError the last connection or delivery error in words an operator can act on, or null
  */
 public record AdapterStatus(String name, String platform, String state, String lastError, long lastErrorAt,
@@ -16,6 +16,8 @@ public record AdapterStatus(String name, String platform, String state, String l
   public static final String RECONNECTING = "reconnecting";
   public static final String FAILED = "failed";
   public static final String STOPPED = "stopped";
+  /** Not configured (no token): deployed and idle. */
+  public static final String DISABLED = "disabled";
 
   public JsonObject toJson() {
     return new JsonObject().put("name", name).put("platform", platform).put("state", state)

@@ -101,6 +101,19 @@ public abstract class AdapterVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * Whether the operator configured this platform (its token is set). A disabled adapter is deployed but idle: it
+   * shows as {@code disabled} in {@code GET /api/adapters}, with {@link #disabledHint()}.
+   */
+  protected boolean enabled() {
+    return true;
+  }
+
+  /** What enables this adapter, for the status of a disabled one. */
+  protected String disabledHint() {
+    return null;
+  }
+
   /** The adapter's name in status and logs; one per platform today. */
   public String name() {
     return platform();
@@ -115,6 +128,10 @@ public abstract class AdapterVerticle extends VerticleBase {
       }
     });
     backoff = new Backoff(1000, 60_000);
+    if (!enabled()) {
+      board.state(AdapterStatus.DISABLED, disabledHint());
+      return Future.succeededFuture();
+    }
     // One connection per platform in a cluster (Telegram allows one poller, a Discord shard one session): the node
     // that leads the adapter connects and takes its deliveries; the others stand by and take over if it leaves.
     // Deployment never waits for the platform: a platform that is down must not keep the server from starting.
@@ -333,7 +350,9 @@ public abstract class AdapterVerticle extends VerticleBase {
     if (reconnectTimer >= 0) {
       vertx.cancelTimer(reconnectTimer);
     }
-    leadership.stop();
+    if (leadership != null) {
+      leadership.stop();
+    }
     typing.stopAll();
     if (outbound == null) {
       return Future.succeededFuture();
