@@ -125,10 +125,7 @@ final class Assembly {
       return () -> new PortalAdapterVerticle(telemetry.registry());
     }
     if (d.className().equals(TelegramAdapterVerticle.class.getName())) {
-      // Deployed either way (descriptors are the same on every install); idle unless a token enables it.
-      return config.messaging().telegram().enabled()
-          ? () -> new TelegramAdapterVerticle(config, telemetry.registry())
-          : () -> new io.vertx.core.VerticleBase() {};
+      return () -> new TelegramAdapterVerticle(config, telemetry.registry());
     }
     throw new IllegalArgumentException("verticle descriptor \"" + d.name() + "\" names unknown class " + d.className());
   }

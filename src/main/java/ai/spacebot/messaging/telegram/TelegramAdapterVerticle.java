@@ -62,6 +62,16 @@ public final class TelegramAdapterVerticle extends AdapterVerticle {
   }
 
   @Override
+  protected boolean enabled() {
+    return telegram.enabled();
+  }
+
+  @Override
+  protected String disabledHint() {
+    return "set TELEGRAM_BOT_TOKEN to the token @BotFather gave you (or messaging.telegram.token)";
+  }
+
+  @Override
   public Capabilities capabilities() {
     return new Capabilities(TelegramSender.MAX_LENGTH, Dialect.TELEGRAM_HTML, telegram.typingIntervalMillis(), true,
         false, true, false, true);
