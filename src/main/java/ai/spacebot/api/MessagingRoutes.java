@@ -40,14 +40,15 @@ final class MessagingRoutes {
   /** The query of {@code GET /api/deliveries}, checked. */
   static JsonObject deliveriesQuery(RoutingContext ctx) {
     JsonObject ask = new JsonObject();
-    String state = PortalRequests.queryParam(ctx, "state");
+    // Both filters are optional (queryParam would demand them).
+    String state = ctx.request().getParam("state");
     if (state != null) {
       if (!STATES.contains(state)) {
         throw ApiError.badRequest("state", "state must be pending, delivered or failed");
       }
       ask.put("state", state);
     }
-    String platform = PortalRequests.queryParam(ctx, "platform");
+    String platform = ctx.request().getParam("platform");
     if (platform != null) {
       ask.put("platform", platform);
     }

@@ -22,6 +22,7 @@ import ai.spacebot.memory.postgres.PgMemoryStore;
 import ai.spacebot.store.postgres.PgDatabase;
 import ai.spacebot.store.Database;
 import ai.spacebot.messaging.portal.PortalAdapterVerticle;
+import ai.spacebot.messaging.telegram.TelegramAdapterVerticle;
 import ai.spacebot.store.TranscriptRepository;
 import ai.spacebot.store.OutboxRepository;
 import ai.spacebot.store.AdapterStateRepository;
@@ -122,6 +123,9 @@ final class Assembly {
     }
     if (d.className().equals(PortalAdapterVerticle.class.getName())) {
       return () -> new PortalAdapterVerticle(telemetry.registry());
+    }
+    if (d.className().equals(TelegramAdapterVerticle.class.getName())) {
+      return () -> new TelegramAdapterVerticle(config, telemetry.registry());
     }
     throw new IllegalArgumentException("verticle descriptor \"" + d.name() + "\" names unknown class " + d.className());
   }
