@@ -22,6 +22,7 @@ import ai.spacebot.memory.postgres.PgMemoryStore;
 import ai.spacebot.store.postgres.PgDatabase;
 import ai.spacebot.store.Database;
 import ai.spacebot.messaging.portal.PortalAdapterVerticle;
+import ai.spacebot.messaging.discord.DiscordAdapterVerticle;
 import ai.spacebot.messaging.telegram.TelegramAdapterVerticle;
 import ai.spacebot.store.TranscriptRepository;
 import ai.spacebot.store.OutboxRepository;
@@ -126,6 +127,9 @@ final class Assembly {
     }
     if (d.className().equals(TelegramAdapterVerticle.class.getName())) {
       return () -> new TelegramAdapterVerticle(config, telemetry.registry());
+    }
+    if (d.className().equals(DiscordAdapterVerticle.class.getName())) {
+      return () -> new DiscordAdapterVerticle(config, telemetry.registry());
     }
     throw new IllegalArgumentException("verticle descriptor \"" + d.name() + "\" names unknown class " + d.className());
   }
