@@ -117,7 +117,11 @@ public final class ToolLoop {
     listener.onModelCall(call);
     return stream(request.build()).compose(response -> {
       AiMessage ai = response.aiMessage();
-      added.add(ai);
+      // An empty ending (nothing to add after tool results) stays out of history: providers reject an
+      // assistant message with neither content nor tool calls on every later request.
+      if (ai.hasToolExecutionRequests() || (ai.text() != null && !ai.text().isBlank())) {
+        added.add(ai);
+      }
       TokenUsage total = usage == null ? response.tokenUsage() : usage.add(response.tokenUsage());
       String text = ai.text() == null ? "" : ai.text();
       if (!ai.hasToolExecutionRequests()) {

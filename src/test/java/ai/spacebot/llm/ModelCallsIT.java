@@ -59,6 +59,11 @@ class ModelCallsIT {
           .append(", compactor: ").append(m).append(", cortex: ").append(m).append("}\n");
     }
     yaml.append("    budget: {daily_usd: 0.000001}\n");
+    // Agents whose only model (no fallback) runs out of quota or rate-limits.
+    for (int i = 5; i <= 6; i++) {
+      yaml.append("  - id: a").append(i).append("\n    name: Agent ").append(i)
+          .append("\n    routing: {channel: openai/p").append(i).append("}\n");
+    }
     app = TestApp.start(env, Files.createTempDirectory("spacebot-calls"), yaml.toString(), null);
   }
 
@@ -107,6 +112,56 @@ class ModelCallsIT {
     assertThat(history.getJsonObject(0).getString("text")).isEqualTo("is anyone there?");
     assertThat(history.getJsonObject(0).getString("status")).isEqualTo("failed");
     assertThat(history.getJsonObject(1).getString("text")).isEqualTo(text);
+  }
+
+  @Test
+  void outOfQuotaTheApologySaysWhenTheModelIsBackAndThatAnOperatorMustAct() {
+    primary.respondWith(r -> "p5".equals(r.model()) ? ModelStep.quotaExceeded() : ModelStep.text("?"));
+    String session = "q-" + UUID.randomUUID();
+    long before = System.currentTimeMillis();
+    String text = ask("a5", session, "hello?").json().getString("text");
+    long after = System.currentTimeMillis();
+    assertThat(text).startsWith("Sorry, I couldn't answer just now.")
+        .contains("The model openai/p5 is out of quota; it should be back around ")
+        .contains("An operator needs to check the provider's billing and quota")
+        .doesNotContain("in a minute");
+    assertThat(backAround(text)).isIn(minuteAfter(before + 3_600_000), minuteAfter(after + 3_600_000));
+    assertThat(calls(primary, "p5")).hasSize(1);
+    // While it cools, a new message makes one call (there is no fallback) and says the same.
+    String again = ask("a5", session, "still there?").json().getString("text");
+    assertThat(again).contains("is out of quota; it should be back around ").contains("An operator needs");
+    assertThat(calls(primary, "p5")).hasSize(2);
+  }
+
+  @Test
+  void rateLimitedTheApologyNamesTheTimeAndACoolingModelGetsOneCallPerMessage() {
+    primary.respondWith(r -> "p6".equals(r.model()) ? ModelStep.error(429, "Rate limit reached") : ModelStep.text("?"));
+    String session = "r-" + UUID.randomUUID();
+    long before = System.currentTimeMillis();
+    String text = ask("a6", session, "hello?").json().getString("text");
+    long after = System.currentTimeMillis();
+    assertThat(text).contains("The model openai/p6 is rate-limited; it should be back around ")
+        .contains("(in about a minute). Please try again then.")
+        .doesNotContain("operator");
+    assertThat(backAround(text)).isIn(minuteAfter(before + 60_000), minuteAfter(after + 60_000));
+    assertThat(calls(primary, "p6")).as("the first message gets the retries").hasSize(3);
+    for (int i = 1; i <= 2; i++) {
+      assertThat(ask("a6", session, "again " + i).json().getString("text")).contains("is rate-limited");
+      assertThat(calls(primary, "p6")).as("one call per message while it cools").hasSize(3 + i);
+    }
+  }
+
+  /** The "HH:mm" of "back around HH:mm UTC" in an apology. */
+  private static String backAround(String text) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("back around (\\d{2}:\\d{2}) UTC").matcher(text);
+    assertThat(m.find()).as("a time in: " + text).isTrue();
+    return m.group(1);
+  }
+
+  /** The UTC "HH:mm" of the minute at or after the instant. */
+  private static String minuteAfter(long epochMillis) {
+    return java.time.Instant.ofEpochMilli(epochMillis + 59_999).atZone(java.time.ZoneOffset.UTC).toLocalTime()
+        .truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toString();
   }
 
   @Test

@@ -92,6 +92,11 @@ public final class ModelStep {
     return reply(List.of(chunks), List.of());
   }
 
+  /** An answer with neither text nor tool calls (content null, finish_reason "stop"): a model with nothing to add. */
+  public static ModelStep empty() {
+    return reply(List.of(), List.of());
+  }
+
   /** A single tool call and no text; finish_reason "tool_calls". */
   public static ModelStep toolCall(String name, String argumentsJson) {
     return reply(List.of(), List.of(new ToolCall(name, argumentsJson)));

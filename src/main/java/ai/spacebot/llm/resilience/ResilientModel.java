@@ -5,6 +5,8 @@ import ai.spacebot.bus.UsageRecord;
 import ai.spacebot.config.LlmConfig;
 import ai.spacebot.llm.CallContext;
 import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.anthropic.AnthropicTokenUsage;
 import dev.langchain4j.model.chat.Capability;
@@ -41,8 +43,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link StreamingChatModel} over a chain of models (the routed one, then its fallbacks): each model
  * gets its retries (transient failures only, Retry-After honoured), models in cooldown or with an open
- * circuit are skipped, a 429 that outlives the retries cools its model down node- and cluster-wide, and
- * an out-of-quota model cools down at once. Partials are forwarded as they arrive; the first one commits
+ * circuit are skipped (when all are, the first is forced through with a single try), a 429 that outlives
+ * the retries cools its model down node- and cluster-wide, and an out-of-quota model cools down at once.
+ * An empty answer right after tool results ends the turn; anywhere else it is a failure. Partials are forwarded as they arrive; the first one commits
  * the attempt, whose later failure then goes to the caller instead of being retried. Every call to a
  * model produces a {@link UsageRecord}. Nothing blocks: waits are Vert.x timers; callbacks arrive on the
  * HTTP client's threads, as the raw model's do.
@@ -157,7 +160,10 @@ public final class ResilientModel implements StreamingChatModel {
       synchronized (failures) {
         snapshot = failures.isEmpty() ? Map.of(message, "no model") : new LinkedHashMap<>(failures);
       }
-      handler.onError(new AllModelsFailedException(snapshot, lastError));
+      // The chain's cooldowns as they stand now, so the caller can say when a model is expected back.
+      List<Cooldowns.Entry> cooling = chain.stream().map(m -> shared.cooldowns().active(m)).flatMap(Optional::stream)
+          .toList();
+      handler.onError(new AllModelsFailedException(snapshot, cooling, lastError));
     }
 
     /** One call of one model; it forwards partials, and decides what its failure means. */
@@ -305,7 +311,9 @@ public final class ResilientModel implements StreamingChatModel {
 
       @Override
       public void onCompleteResponse(ChatResponse response) {
-        if (!isCommitted() && isEmpty(response)) {
+        // After tool results an empty answer is the model's way of ending its turn (the tool did the
+        // work, e.g. a worker whose result comes later): an answer, not a failure to retry or count.
+        if (!isCommitted() && isEmpty(response) && !afterToolResults(request)) {
           onError(new EmptyResponseException(model + " returned an empty response"));
           return;
         }
@@ -362,7 +370,9 @@ public final class ResilientModel implements StreamingChatModel {
           next(position + 1);
           return;
         }
-        long wait = retry.onError(error);
+        // A forced attempt (every model cooling or open) gets one try: its provider asked us to slow down,
+        // and retries would multiply each user message into several calls to it.
+        long wait = forced ? -1 : retry.onError(error);
         if (wait >= 0 && number < Math.max(1, shared.settings().maxAttempts())) {
           log.info("model {} failed ({}), attempt {} of {}; retrying in {} ms (agent={} conversation={})", model,
               failure.brief(), number, shared.settings().maxAttempts(), wait, context.agentId(), context.conversationId());
@@ -437,6 +447,12 @@ public final class ResilientModel implements StreamingChatModel {
     }
     AiMessage ai = response.aiMessage();
     return ai == null || ((ai.text() == null || ai.text().isBlank()) && !ai.hasToolExecutionRequests());
+  }
+
+  /** The request ends with tool results: the model already acted in this turn. */
+  static boolean afterToolResults(ChatRequest request) {
+    List<ChatMessage> messages = request.messages();
+    return !messages.isEmpty() && messages.get(messages.size() - 1) instanceof ToolExecutionResultMessage;
   }
 
   static long cachedTokens(TokenUsage tokens) {

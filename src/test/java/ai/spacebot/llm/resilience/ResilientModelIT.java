@@ -11,11 +11,15 @@ import ai.spacebot.llm.ModelCatalog;
 import ai.spacebot.testkit.ModelStep;
 import ai.spacebot.testkit.RecordedRequest;
 import ai.spacebot.testkit.ScriptedModelServer;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.AuthenticationException;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -217,6 +221,57 @@ class ResilientModelIT {
     ChatResponse alone = chat(resilience.model(CTX, List.of(PRIMARY)), "alone").answer();
     assertThat(alone.aiMessage().text()).isEqualTo("ok");
     assertThat(primary.requestCount()).isEqualTo(4);
+  }
+
+  @Test
+  void aForcedAttemptOnACoolingModelGetsOneTry() throws Exception {
+    ModelResilience resilience = resilience();
+    ResilientModel alone = resilience.model(CTX, List.of(PRIMARY));
+    primary.respondWith(r -> ModelStep.error(429, "Rate limit reached"));
+
+    Throwable first = chat(alone, "hello").error();
+    assertThat(primary.requestCount()).as("the first call gets its retries").isEqualTo(3);
+    assertThat(first).isInstanceOf(AllModelsFailedException.class);
+    Cooldowns.Entry cooling = ((AllModelsFailedException) first).cooldowns().get(0);
+    assertThat(cooling.model()).isEqualTo(PRIMARY);
+    assertThat(cooling.quota()).isFalse();
+    assertThat(cooling.untilMillis()).isGreaterThan(System.currentTimeMillis() + 50_000);
+
+    // While it cools, each new call still reaches it (nothing else could answer), but once only.
+    for (int i = 2; i <= 3; i++) {
+      Throwable again = chat(alone, "hello " + i).error();
+      assertThat(again).isInstanceOf(AllModelsFailedException.class);
+      assertThat(primary.requestCount()).isEqualTo(3 + (i - 1));
+    }
+    assertThat(usage).extracting(UsageRecord::outcome).containsOnly("failed").hasSize(5);
+  }
+
+  @Test
+  void anEmptyAnswerAfterToolResultsEndsTheTurnButAnEmptyFirstAnswerIsRetried() throws Exception {
+    ModelResilience resilience = resilience();
+    ResilientModel model = resilience.model(CTX, PRIMARY);
+    ToolExecutionRequest spawn = ToolExecutionRequest.builder().id("call-1").name("spawn_worker")
+        .arguments("{\"task\":\"index\"}").build();
+    primary.enqueue(ModelStep.empty());
+
+    Seen seen = new Seen();
+    model.chat(ChatRequest.builder().messages(UserMessage.from("index the docs"), AiMessage.from(List.of(spawn)),
+        ToolExecutionResultMessage.from(spawn, "Worker w-1 started")).build(), seen);
+    ChatResponse ending = seen.answer();
+
+    assertThat(ending.aiMessage().text()).isNullOrEmpty();
+    assertThat(ending.aiMessage().hasToolExecutionRequests()).isFalse();
+    assertThat(primary.requestCount()).isEqualTo(1);
+    assertThat(usage).extracting(UsageRecord::outcome).containsExactly("ok");
+    CircuitBreaker breaker = resilience.circuitBreakers().circuitBreaker(PRIMARY);
+    assertThat(breaker.getMetrics().getNumberOfSuccessfulCalls()).isEqualTo(1);
+    assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero();
+
+    // An empty answer to a person's message is a failure: retried on the same model.
+    primary.enqueue(ModelStep.empty(), ModelStep.text("here"));
+    assertThat(chat(model, "hello").answer().aiMessage().text()).isEqualTo("here");
+    assertThat(primary.requestCount()).isEqualTo(3);
+    assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
   }
 
   @Test
