@@ -25,8 +25,8 @@ import java.util.regex.Pattern;
 
 /**
  * Inbound-to-delivered latency through a platform adapter: an open loop of R messages per second spread over C
- * private chats of the platform's local peer (the Telegram emulator with its shim, the Discord stub behind
- * Prism), against an instant scripted model, with the server as its own process (the packaged jar). Latency is
+ * private chats of the platform's local peer (the Telegram emulator with its shim, the Discord gateway + REST
+ * stub), against an instant scripted model, with the server as its own process (the packaged jar). Latency is
  * from the person's message reaching the peer to the bot's answer reaching the peer. The adapter's own share is
  * read from the server's {@code spacebot_adapter_inbound} (platform event → stored) and
  * {@code spacebot_adapter_delivery} (delivery request → platform acknowledgement) timers.
@@ -62,7 +62,7 @@ public final class AdapterLatency {
       driver.attach("http://127.0.0.1:" + port);
       Http http = new Http("http://127.0.0.1:" + port);
       long deadline = System.currentTimeMillis() + 60_000;
-      while (!http.get("/api/adapters").body().contains("\"platform\":\"" + platform + "\",\"state\":\"connected\"")
+      while (!http.get("/api/adapters").body().contains("\"platform\":\"" + driver.platform() + "\",\"state\":\"connected\"")
           && System.currentTimeMillis() < deadline) {
         Thread.sleep(200);
       }
@@ -77,7 +77,7 @@ public final class AdapterLatency {
       Run run = load(driver, dms, rate, seconds, warm.sent.get());
       awaitAll(driver, dms, run, Duration.ofSeconds(60));
       String after = http.get("/metrics").body();
-      report(driver, dms, run, before, after, platform);
+      report(driver, dms, run, before, after, driver.platform());
       server.terminate();
       Files.writeString(dir.resolve("server.log"), server.output());
       System.out.println("server log: " + dir.resolve("server.log"));

@@ -1,12 +1,24 @@
 package ai.spacebot.bench;
 
+import ai.spacebot.messaging.parity.DiscordDriver;
 import ai.spacebot.messaging.parity.PlatformDriver;
+import ai.spacebot.messaging.parity.TelegramDriver;
+import ai.spacebot.testkit.DiscordPeer;
 
 /** The platform drivers a benchmark can run against (the parity suite's, with their peers started). */
 final class BenchDrivers {
   private BenchDrivers() {}
 
+  /**
+   * {@code discord} runs its peer without Prism: Prism (one Node process validating each call against a 1.2 MB
+   * spec) would be most of what is measured; {@code discord-prism} keeps it, for comparison.
+   */
   static PlatformDriver create(String platform) throws Exception {
-    throw new IllegalArgumentException("no driver for " + platform + " (telegram, discord)");
+    return switch (platform) {
+      case "telegram" -> new TelegramDriver();
+      case "discord" -> new DiscordDriver(DiscordPeer.startDirect());
+      case "discord-prism" -> new DiscordDriver(DiscordPeer.start());
+      default -> throw new IllegalArgumentException("no driver for " + platform + " (telegram, discord, discord-prism)");
+    };
   }
 }
