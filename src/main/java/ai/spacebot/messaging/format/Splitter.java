@@ -52,7 +52,9 @@ final class Splitter {
       int minEnd = nextCut(first + 1);
       int reserve = 0;
       while (true) {
-        int maxEnd = Math.min(n, start + limit - reopen.length() - reserve);
+        // Without overflow: the portal's limit is Integer.MAX_VALUE.
+        int room = limit - reopen.length() - reserve;
+        int maxEnd = room >= n - start ? n : start + room;
         boolean forced = maxEnd < minEnd;
         Cut cut = maxEnd >= n ? new Cut(n, n, false) : forced ? new Cut(minEnd, minEnd, true) : choose(first, minEnd, maxEnd);
         int end = trimEnd(start, cut.end());

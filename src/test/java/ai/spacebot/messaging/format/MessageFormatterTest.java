@@ -153,6 +153,8 @@ class MessageFormatterTest {
     assertThat(MessageFormatter.format(" \n\n ", DISCORD, 2000)).isEmpty();
     assertThat(MessageFormatter.format(null, PLAIN, 100)).isEmpty();
     assertThat(MessageFormatter.format("\n\nhello there\n\n", PLAIN, 100)).containsExactly("hello there");
+    assertThat(MessageFormatter.format("no limit\n\nat all", PLAIN, Integer.MAX_VALUE))
+        .containsExactly("no limit\n\nat all");
   }
 
   @Test
@@ -243,6 +245,50 @@ class MessageFormatterTest {
       assertThat(part).startsWith("<a href=\"https://x.dev\">word").endsWith("word</a>");
     });
     assertThat(String.join(" ", link).replaceAll("<[^>]+>", "")).isEqualTo("word ".repeat(30).strip());
+  }
+
+  /** Markdown built from the pieces replies are made of, at random (with a fixed seed, so a failure repeats). */
+  private static String randomReply(java.util.Random random) {
+    String[] pieces = {"Some words in a sentence. ", "**bold words here** ", "*leaning text* ", "`a < b` ",
+        "[a link](https://x.dev/?a=1&b=2) ", "😀 emoji 😀 ", "& < > \" ", "x".repeat(150) + " ", "\n", "\n\n",
+        "\n\n```py\nfor i in range(3):\n    print(i)  # < &\n\n    done()\n```\n\n", "\n\n- item one\n- item two\n\n",
+        "\n\n> a quote with **bold\nacross** lines\n\n", "\n\n# Heading\n\n", "~~gone~~ "};
+    StringBuilder md = new StringBuilder();
+    for (int i = random.nextInt(80); i >= 0; i--) {
+      md.append(pieces[random.nextInt(pieces.length)]);
+    }
+    return md.toString();
+  }
+
+  @Test
+  void randomRepliesSplitIntoWellFormedPartsThatKeepEveryWord() {
+    java.util.Random random = new java.util.Random(11);
+    for (int round = 0; round < 300; round++) {
+      String md = randomReply(random);
+      int limit = 80 + random.nextInt(500);
+      String whole = String.join("", MessageFormatter.format(md, TELEGRAM_HTML, Integer.MAX_VALUE));
+      List<String> html = MessageFormatter.format(md, TELEGRAM_HTML, limit);
+      for (String part : html) {
+        assertThat(part.length()).as("limit %d: %s", limit, part).isLessThanOrEqualTo(limit);
+        assertThat(wellFormedHtml(part)).as("well-formed: %s", part).isTrue();
+        assertThat(part).isEqualTo(part.strip()).isNotBlank();
+      }
+      assertThat(words(String.join("", html))).as("round %d", round).isEqualTo(words(whole));
+
+      List<String> discord = MessageFormatter.format(md, DISCORD, limit);
+      for (String part : discord) {
+        assertThat(part.length()).isLessThanOrEqualTo(limit);
+        assertThat(count(part, "```") % 2).as("fences balanced: %s", part).isZero();
+        assertThat(part).isNotBlank();
+      }
+      assertThat(String.join("", discord).replace("```py", "").replace("```", "").replaceAll("\\s", ""))
+          .isEqualTo(md.replace("```py", "").replace("```", "").replaceAll("\\s", ""));
+    }
+  }
+
+  /** The visible characters of Telegram HTML, without tags and whitespace. */
+  private static String words(String html) {
+    return TAG.matcher(html).replaceAll("").replaceAll("\\s", "");
   }
 
   @Test
