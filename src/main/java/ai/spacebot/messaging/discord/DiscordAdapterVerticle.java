@@ -10,6 +10,7 @@ import ai.spacebot.messaging.AdapterVerticle;
 import ai.spacebot.messaging.Bindings;
 import ai.spacebot.messaging.Capabilities;
 import ai.spacebot.messaging.format.Dialect;
+import ai.spacebot.messaging.format.MessageFormatter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -149,7 +150,7 @@ public final class DiscordAdapterVerticle extends AdapterVerticle {
   private DiscordSender sender() {
     if (sender == null) {
       sender = new DiscordSender(context, () -> connection, interactions, limits, config::workspace,
-          DiscordAdapterVerticle::format);
+          text -> MessageFormatter.format(text, Dialect.DISCORD, DiscordRenderer.MAX_LENGTH));
     }
     return sender;
   }
@@ -177,16 +178,6 @@ public final class DiscordAdapterVerticle extends AdapterVerticle {
         done -> log.info("[discord] Registered {} slash commands", done.size()),
         err -> log.warn("[discord] Could not register the slash commands ({}); the text commands still work",
             err.getMessage()));
-  }
-
-  // TODO(i11-format): remove this fallback once MessageFormatter lands; use
-  // MessageFormatter.format(text, Dialect.DISCORD, DiscordRenderer.MAX_LENGTH).
-  private static List<String> format(String text) {
-    List<String> parts = new ArrayList<>();
-    for (int i = 0; i < text.length(); i += DiscordRenderer.MAX_LENGTH) {
-      parts.add(text.substring(i, Math.min(text.length(), i + DiscordRenderer.MAX_LENGTH)));
-    }
-    return parts;
   }
 
   /** One connection attempt's view of the gateway: READY (all shards), drops, resumes, and JDA giving up. */

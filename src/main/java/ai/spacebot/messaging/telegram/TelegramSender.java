@@ -6,6 +6,7 @@ import ai.spacebot.config.SpacebotConfig;
 import ai.spacebot.messaging.AdapterVerticle.Step;
 import ai.spacebot.messaging.DeliveryException;
 import ai.spacebot.messaging.format.Dialect;
+import ai.spacebot.messaging.format.MessageFormatter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -85,8 +86,7 @@ final class TelegramSender {
     if (rich != null && rich.card() != null) {
       markdown = (markdown.isBlank() ? "" : markdown + "\n\n") + cardMarkdown(rich.card());
     }
-    List<String> parts = markdown.isBlank() ? new ArrayList<>()
-        : new ArrayList<>(formatFallback(markdown));
+    List<String> parts = new ArrayList<>(MessageFormatter.format(markdown, Dialect.TELEGRAM_HTML, MAX_LENGTH));
     InlineKeyboardMarkup keyboard = rich == null || rich.buttons().isEmpty() ? null : keyboard(rich.buttons());
     if (keyboard != null && parts.isEmpty()) {
       // Telegram shows buttons under a message only.
@@ -254,16 +254,6 @@ final class TelegramSender {
       md.append('\n').append(card.url()).append('\n');
     }
     return md.toString().strip();
-  }
-
-  // TODO remove when i11-format is merged: stands in for MessageFormatter.format(markdown, TELEGRAM_HTML, 4096).
-  private static List<String> formatFallback(String markdown) {
-    String html = markdown.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
-    List<String> parts = new ArrayList<>();
-    for (int i = 0; i < html.length(); i += MAX_LENGTH) {
-      parts.add(html.substring(i, Math.min(html.length(), i + MAX_LENGTH)));
-    }
-    return parts;
   }
 
   /** Telegram message ids are integers; anything else ({@code cb:...} for a click) is not a message to reply to. */

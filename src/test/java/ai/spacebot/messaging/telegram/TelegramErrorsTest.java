@@ -96,5 +96,11 @@ class TelegramErrorsTest {
         java.util.List.of(new ai.spacebot.bus.RichReply.Field("Tests", "812 passed", true)), null, "https://ci.example/1");
     assertThat(TelegramSender.cardMarkdown(card))
         .isEqualTo("**[Release 1.4](https://ci.example/1)**\n\nReady to ship.\n\n- **Tests:** 812 passed");
+    java.util.List<String> html = ai.spacebot.messaging.format.MessageFormatter.format(TelegramSender.cardMarkdown(card),
+        ai.spacebot.messaging.format.Dialect.TELEGRAM_HTML, TelegramSender.MAX_LENGTH);
+    assertThat(html).containsExactly(
+        "<b><a href=\"https://ci.example/1\">Release 1.4</a></b>\n\nReady to ship.\n\n• <b>Tests:</b> 812 passed");
+    assertThat(HtmlText.toPlain(html.get(0)))
+        .isEqualTo("Release 1.4 (https://ci.example/1)\n\nReady to ship.\n\n• Tests: 812 passed");
   }
 }

@@ -1,0 +1,35 @@
+package ai.spacebot.messaging.format;
+
+import java.util.List;
+
+/**
+ * The model writes Markdown; each chat adapter sends it in its platform's dialect, in parts no longer than the
+ * platform's limit. Telegram gets HTML limited to the tags its Bot API accepts, Discord its own Markdown unchanged,
+ * plain platforms the words without markup. The parts are in order and together hold the whole text once; each is
+ * well-formed on its own (a tag or code block open where a part ends is closed there and reopened in the next).
+ */
+public final class MessageFormatter {
+  private MessageFormatter() {}
+
+  /**
+   * @param markdown  the model's text
+   * @param maxLength the most characters (UTF-16 units, markup included) one message may have
+   * @return the messages to send, in order; empty if there is nothing to say
+   */
+  public static List<String> format(String markdown, Dialect dialect, int maxLength) {
+    if (markdown == null || markdown.isBlank()) {
+      return List.of();
+    }
+    return switch (dialect) {
+      case TELEGRAM_HTML -> {
+        String html = MarkdownRenderer.telegramHtml(markdown);
+        yield Splitter.split(html, TokenMarkup.html(html), maxLength);
+      }
+      case DISCORD -> Splitter.split(markdown, TokenMarkup.discordFences(markdown), maxLength);
+      case PLAIN -> {
+        String plain = MarkdownRenderer.plain(markdown);
+        yield Splitter.split(plain, Markup.none(plain), maxLength);
+      }
+    };
+  }
+}
