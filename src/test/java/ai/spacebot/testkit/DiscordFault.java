@@ -40,7 +40,7 @@ public record DiscordFault(int status, double retryAfterSeconds, int code, Strin
 
   JsonObject body() {
     if (status == 429) {
-      return new JsonObject().put("message", message).put("retry_after", retryAfterSeconds).put("global", false);
+      return DiscordJson.error(code, message).put("retry_after", retryAfterSeconds).put("global", false);
     }
     return DiscordJson.error(code, message);
   }

@@ -91,22 +91,25 @@ public final class DiscordAdapterVerticle extends AdapterVerticle {
         return DiscordAdapterVerticle.this.submitEdit(edit);
       }
     }, config::workspace, discord.maxAttachmentBytes());
-    Future<DiscordConnection> built = vertx.executeBlocking(
-        () -> DiscordConnection.open(discord, new Listeners(attempt, inbound), limits), false);
+    Future<DiscordConnection> built = vertx.<DiscordConnection>executeBlocking(
+        () -> DiscordConnection.open(discord, new Listeners(attempt, inbound), limits), false)
+        .recover(err -> Future.failedFuture(DiscordErrors.unwrap(err) instanceof InvalidTokenException
+            ? new ConnectionRefused(TOKEN_REFUSED) : err));
     built.onSuccess(c -> {
       if (session == attempt) {
         connection = c;
       } else {
         c.shutdown();
       }
-    }).onFailure(err -> attempt.ready.tryFail(DiscordErrors.unwrap(err) instanceof InvalidTokenException
-        ? new ConnectionRefused(TOKEN_REFUSED) : err));
+    }).onFailure(attempt.ready::tryFail);
     long timer = vertx.setTimer(READY_TIMEOUT_MS, t -> attempt.ready.tryFail(new IllegalStateException(
         "no READY from the Discord gateway within " + READY_TIMEOUT_MS / 1000 + " s")));
-    return Future.all(built, attempt.ready.future())
+    // join, not all: a refused token also shuts JDA down (a ShutdownEvent, code 1000) before build() throws, and
+    // what the operator must read is why the build failed.
+    return Future.join(built, attempt.ready.future())
         .onComplete(ar -> vertx.cancelTimer(timer))
         .<Void>mapEmpty()
-        .recover(err -> Future.failedFuture(attempt.ready.future().failed() ? attempt.ready.future().cause() : err))
+        .recover(err -> Future.failedFuture(built.failed() ? built.cause() : attempt.ready.future().cause()))
         .onSuccess(v -> {
           log.info("[discord] Ready as {} ({} shard(s))", connection.main().getSelfUser().getName(),
               Math.max(1, discord.shards()));

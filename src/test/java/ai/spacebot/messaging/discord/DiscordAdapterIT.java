@@ -88,9 +88,14 @@ class DiscordAdapterIT {
 
   @AfterEach
   void noSpecViolations() {
-    assertThat(peer.violations()).as("Prism: requests or answers outside Discord's spec\n%s",
+    assertThat(peer.newViolations()).as("Prism: requests or answers outside Discord's spec\n%s",
         String.join("\n", peer.prismLog())).isEmpty();
     assertThat(peer.unhandled()).as("calls the peer does not know").isEmpty();
+  }
+
+  /** A second peer while the first runs has no Prism of its own (one per JVM, in front of the first). */
+  private static DiscordPeer secondPeer() throws Exception {
+    return DiscordPeer.startDirect();
   }
 
   private static Map<String, String> env(String token) {
@@ -126,7 +131,8 @@ class DiscordAdapterIT {
           new ModelStep.ToolCall("reply", "{\"content\":\"done\"}"));
     }
     if (text.contains("FILE")) {
-      return ModelStep.toolCall("send_file", new JsonObject().put("path", "report.txt").encode());
+      return ModelStep.toolCalls(new ModelStep.ToolCall("send_file", "{\"path\":\"report.txt\"}"),
+          new ModelStep.ToolCall("reply", "{\"content\":\"here it is\"}"));
     }
     return reply(new JsonObject().put("content", "**echo**: "
         + text.replaceAll("^\\[[^\\]]*\\] ", "").lines().findFirst().orElse("")));
@@ -162,6 +168,228 @@ class DiscordAdapterIT {
         .isEqualTo(mention);
     quiet();
     assertThat(peer.botMessages(channel)).hasSize(1);
+  }
+
+  @Test
+  void aThreadKeepsItsOwnConversationAndTheReplyToolOpensAThread() {
+    User cy = User.of("cy");
+    String channel = guild.channel("threads");
+    String thread = peer.createThread(channel, "Existing talk", cy);
+    peer.say(thread, cy, "inside the thread", false);
+    assertThat(awaitBotMessages(thread, 1).get(0).content()).contains("inside the thread");
+    assertThat(status("discord:" + guild.id() + ":" + channel + ":" + thread, "inside the thread")).isNotNull();
+    assertThat(peer.botMessages(channel)).isEmpty();
+
+    String asked = peer.say(channel, cy, "THREAD please", false);
+    // Discord gives a thread opened on a message that message's id.
+    List<BotMessage> inThread = awaitBotMessages(asked, 1);
+    assertThat(inThread.get(0).content()).isEqualTo("Let's talk here");
+    assertThat(peer.botMessages(channel)).isEmpty();
+  }
+
+  @Test
+  void buttonsAreComponentsAndAClickIsAcknowledgedAndComesBackAsAMessage() {
+    User ka = User.of("ka");
+    peer.dm(ka, "BUTTONS please");
+    String dm = awaitDmChannel(ka);
+    BotMessage question = awaitBotMessages(dm, 1).get(0);
+    JsonArray rows = question.payload().getJsonArray("components");
+    assertThat(rows.encode()).contains("deploy-yes").contains("\"label\":\"Yes\"");
+
+    String click = peer.clickButton(question.id(), ka, rows.getJsonObject(0).getJsonArray("components")
+        .getJsonObject(0).getString("custom_id"));
+    Await.until(() -> peer.callbacks().stream().anyMatch(c -> c.interactionId().equals(click)), WAIT,
+        "the click acknowledged");
+    assertThat(peer.callbacks().stream().filter(c -> c.interactionId().equals(click)).findFirst().orElseThrow()
+        .type()).as("DEFERRED_UPDATE_MESSAGE").isEqualTo(6);
+    List<BotMessage> replies = awaitBotMessages(dm, 2);
+    assertThat(replies.get(1).content()).contains("[clicked button \"Yes\"").contains(question.id());
+  }
+
+  @Test
+  void slashCommandsAreRegisteredAndAnsweredThroughTheInteraction() {
+    Await.until(() -> peer.commands().size() == 7, WAIT, "the slash commands registered");
+    assertThat(peer.commands().encode()).contains("\"help\"").contains("\"mention-only\"").contains("\"whoami\"");
+    User lu = User.of("lu");
+    int before = model.requestCount();
+    String ix = peer.slashCommand(guild.channel("general"), lu, "whoami", Map.of());
+    Await.until(() -> peer.botMessages(guild.channel("general")).stream()
+        .anyMatch(m -> m.kind().equals("interaction")), WAIT, "the command answered");
+    assertThat(peer.callbacks().stream().filter(c -> c.interactionId().equals(ix)).findFirst().orElseThrow().type())
+        .as("DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE").isEqualTo(5);
+    BotMessage answer = peer.botMessages(guild.channel("general")).stream()
+        .filter(m -> m.kind().equals("interaction")).findFirst().orElseThrow();
+    assertThat(answer.content()).contains(lu.id()).contains("discord:" + guild.id() + ":" + guild.channel("general"));
+    assertThat(model.requestCount()).as("commands are answered without a model call").isEqualTo(before);
+  }
+
+  @Test
+  void aCardIsAnEmbedAndAPollIsADiscordPoll() {
+    User mo = User.of("mo");
+    peer.dm(mo, "CARD please");
+    String dm = awaitDmChannel(mo);
+    JsonObject embed = awaitBotMessages(dm, 1).stream().filter(m -> !m.payload().getJsonArray("embeds",
+        new JsonArray()).isEmpty()).findFirst().orElseThrow().payload().getJsonArray("embeds").getJsonObject(0);
+    assertThat(embed.getString("title")).isEqualTo("Build 42");
+    assertThat(embed.getString("url")).isEqualTo("https://example.org/b/42");
+    assertThat(embed.getInteger("color")).isEqualTo(0x22aa55);
+    assertThat(embed.getJsonArray("fields").encode()).contains("tests").contains("512");
+
+    peer.dm(mo, "POLL please");
+    Await.until(() -> peer.botMessages(dm).stream().anyMatch(m -> m.payload().getJsonObject("poll") != null), WAIT,
+        "a poll");
+    JsonObject poll = peer.botMessages(dm).stream().filter(m -> m.payload().getJsonObject("poll") != null)
+        .findFirst().orElseThrow().payload().getJsonObject("poll");
+    assertThat(poll.getJsonObject("question").getString("text")).isEqualTo("Lunch?");
+    assertThat(poll.getJsonArray("answers").encode()).contains("Pizza").contains("Salad");
+  }
+
+  @Test
+  void aReactionLandsOnTheTriggeringMessage() {
+    User ny = User.of("ny");
+    String channel = guild.channel("general");
+    String id = peer.say(channel, ny, "REACT to this", false);
+    Await.until(() -> peer.reactions().stream().anyMatch(r -> r.messageId().equals(id)), WAIT, "a reaction");
+    assertThat(peer.reactions().stream().filter(r -> r.messageId().equals(id)).findFirst().orElseThrow().emoji())
+        .isEqualTo("👍");
+  }
+
+  @Test
+  void anAttachmentIsSavedAndShownAndAWorkspaceFileGoesOut() throws Exception {
+    User ob = User.of("ob");
+    String channel = guild.channel("files");
+    byte[] notes = "the launch is on friday".getBytes(StandardCharsets.UTF_8);
+    peer.say(channel, ob, "read this", false, null, new DiscordPeer.Attachment("notes.txt", "text/plain", notes));
+    awaitBotMessages(channel, 1);
+    Path saved = app.dataDir.resolve("agents/main/workspace/attachments/discord");
+    try (var files = Files.walk(saved)) {
+      Path file = files.filter(f -> f.getFileName().toString().endsWith("notes.txt")).findFirst().orElseThrow();
+      assertThat(Files.readAllBytes(file)).isEqualTo(notes);
+    }
+    String seen = model.requests().stream().map(RecordedRequest::lastUserText)
+        .filter(t -> t != null && t.contains("read this")).findFirst().orElseThrow();
+    assertThat(seen).contains("notes.txt").contains("the launch is on friday");
+
+    Files.writeString(app.dataDir.resolve("agents/main/workspace/report.txt"), "all good");
+    peer.say(channel, ob, "FILE please", false);
+    Await.until(() -> peer.botMessages(channel).stream().anyMatch(m -> !m.files().isEmpty()), WAIT, "a file");
+    assertThat(peer.botMessages(channel).stream().filter(m -> !m.files().isEmpty()).findFirst().orElseThrow()
+        .files()).containsExactly("report.txt:8");
+  }
+
+  @Test
+  void editsAndDeletesUpdateTheTranscriptWithoutASecondTurn() {
+    User pi = User.of("pi");
+    String channel = guild.channel("general");
+    String conversation = "discord:" + guild.id() + ":" + channel;
+    String id = peer.say(channel, pi, "first words", false);
+    Await.until(() -> peer.botMessages(channel).stream().anyMatch(m -> m.content().contains("first words")), WAIT,
+        "the answer");
+    quiet();
+    int before = model.requestCount();
+    int posted = peer.botMessages(channel).size();
+    peer.edit(id, "second thoughts");
+    Await.until(() -> status(conversation, "second thoughts") != null, WAIT, "the edit in the transcript");
+    peer.delete(id);
+    Await.until(() -> status(conversation, "second thoughts") == null, WAIT, "the deleted message out of history");
+    quiet();
+    assertThat(model.requestCount()).isEqualTo(before);
+    assertThat(peer.botMessages(channel)).hasSize(posted);
+  }
+
+  @Test
+  void missingPermissionsFailAtOnceAreListedAndCanBeRetried() {
+    User qu = User.of("qu");
+    String channel = guild.channel("general");
+    String conversation = "discord:" + guild.id() + ":" + channel;
+    peer.failNext("messages", 1, DiscordFault.missingPermissions());
+    peer.say(channel, qu, "you may not answer", false);
+    Await.until(() -> failedDelivery(conversation) != null, WAIT, "a failed delivery listed");
+    JsonObject failed = failedDelivery(conversation);
+    assertThat(failed.getInteger("attempts")).isEqualTo(1);
+    assertThat(failed.encode()).contains("Missing Permissions");
+    assertThat(app.http.post("/api/deliveries/" + failed.getString("id") + "/retry", "").status()).isEqualTo(200);
+    Await.until(() -> peer.botMessages(channel).stream().anyMatch(m -> m.content().contains("you may not answer")),
+        WAIT, "delivered after the retry");
+  }
+
+  @Test
+  void aDroppedGatewayIsResumedCountedAndMissedMessagesArrive() {
+    User ro = User.of("ro");
+    int identifies = peer.identifies();
+    int resumes = peer.resumes();
+    peer.dropConnection();
+    // sent while the bot is away: the resume replays it
+    peer.dm(ro, "while you were away");
+    String dm = awaitDmChannel(ro);
+    assertThat(awaitBotMessages(dm, 1).get(0).content()).contains("while you were away");
+    assertThat(peer.resumes()).isGreaterThan(resumes);
+    assertThat(peer.identifies()).as("resumed, not identified again").isEqualTo(identifies);
+    Await.until(() -> adapter(app).getInteger("reconnects") >= 1 && "connected".equals(adapter(app)
+        .getString("state")), WAIT, "the reconnect counted");
+    assertThat(app.http.get("/metrics").body()).contains("spacebot_adapter_reconnects_total{adapter=\"discord\"");
+  }
+
+  @Test
+  void aRefusedIntentIsReportedWithWhatToSwitchOn() throws Exception {
+    try (DiscordPeer strict = secondPeer()) {
+      strict.refuseMessageContent(true);
+      Map<String, String> env = new HashMap<>(TestApp.envFor(model));
+      env.put("DISCORD_BOT_TOKEN", strict.token());
+      env.put("DISCORD_REST_URL", strict.restUrl());
+      env.put("DISCORD_GATEWAY_URL", strict.gatewayUrl());
+      try (TestApp refused = TestApp.start(env, Files.createTempDirectory("spacebot-discord-intents"), "", null)) {
+        JsonObject status = awaitAdapter(refused, "failed");
+        assertThat(status.getString("last_error")).contains("4014").contains("MESSAGE CONTENT INTENT");
+        int identifies = strict.identifies();
+        assertThat(identifies).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
+  void twoShardsEachTakeTheirGuilds() throws Exception {
+    try (DiscordPeer sharded = secondPeer()) {
+      sharded.recommendShards(2);
+      Guild onShard1 = null;
+      while (onShard1 == null) {
+        Guild g = sharded.createGuild("Sharded", "chat");
+        if ((Long.parseLong(g.id()) >> 22) % 2 == 1) {
+          onShard1 = g;
+        }
+      }
+      Map<String, String> env = new HashMap<>(TestApp.envFor(model));
+      env.put("DISCORD_BOT_TOKEN", sharded.token());
+      env.put("DISCORD_REST_URL", sharded.restUrl());
+      env.put("DISCORD_GATEWAY_URL", sharded.gatewayUrl());
+      String yaml = "messaging:\n  discord:\n    shards: 2\n    register_commands: false\nbindings:\n"
+          + "  - platform: discord\n    guild_id: \"*\"\n    agent_id: main\n    response_mode: active\n";
+      try (TestApp app2 = TestApp.start(env, Files.createTempDirectory("spacebot-discord-shards"), yaml, null)) {
+        awaitAdapter(app2, "connected");
+        assertThat(sharded.shards()).containsExactly(0, 1);
+        String channel = onShard1.channel("chat");
+        sharded.say(channel, User.of("sh"), "hello shard one", false);
+        Await.until(() -> sharded.botMessages(channel).size() == 1, WAIT, "an answer from shard 1's guild");
+        assertThat(sharded.botMessages(channel).get(0).content()).contains("hello shard one");
+        User dmUser = User.of("dm");
+        sharded.dm(dmUser, "hello in a dm");
+        Await.until(() -> sharded.dmChannelId(dmUser.id()) != null
+            && sharded.botMessages(sharded.dmChannelId(dmUser.id())).size() == 1, WAIT, "a DM answered (shard 0)");
+      }
+    }
+  }
+
+  @Test
+  void aRefusedTokenFailsTheAdapterClearlyAndTheWebChatStillAnswers() throws Exception {
+    try (TestApp refused = TestApp.start(env("MTIzNDU2.wrong.token"), Files.createTempDirectory("spacebot-discord-token"),
+        "", null)) {
+      JsonObject status = awaitAdapter(refused, "failed");
+      assertThat(status.getString("last_error")).contains("DISCORD_BOT_TOKEN").contains("401");
+      String session = "web-" + java.util.UUID.randomUUID();
+      assertThat(refused.http.send("main", session, "Web", "are you there").status()).isEqualTo(200);
+      Await.until(() -> refused.http.get("/api/portal/history?agent_id=main&session_id=" + session).json()
+          .getJsonArray("messages").size() == 2, WAIT, "the web chat answered");
+    }
   }
 
   private static String awaitDmChannel(User user) {
@@ -200,6 +428,16 @@ class DiscordAdapterIT {
       return a != null && state.equals(a.getString("state"));
     }, Duration.ofSeconds(60), "discord adapter " + state + "; last seen " + adapter(on));
     return adapter(on);
+  }
+
+  private static JsonObject failedDelivery(String conversation) {
+    JsonArray rows = app.http.get("/api/deliveries?state=failed&limit=1000").json().getJsonArray("deliveries");
+    for (int i = 0; i < rows.size(); i++) {
+      if (conversation.equals(rows.getJsonObject(i).getString("conversation_id"))) {
+        return rows.getJsonObject(i);
+      }
+    }
+    return null;
   }
 
   private static String status(String conversation, String text) {

@@ -292,16 +292,13 @@ class MessageFormatterTest {
   }
 
   @Test
-  void formattingIsLinearInTheLengthOfTheReply() {
+  void aHundredKilobyteReplyOfManyCodeBlocksStaysWellFormed() {
     String reply = (longReply() + "\n\n").repeat(10);
-    for (int i = 0; i < 20; i++) {
-      MessageFormatter.format(reply, TELEGRAM_HTML, 4096);
-    }
-    long start = System.nanoTime();
     List<String> parts = MessageFormatter.format(reply, TELEGRAM_HTML, 4096);
-    long millis = (System.nanoTime() - start) / 1_000_000;
-    assertThat(parts).allSatisfy(part -> assertThat(wellFormedHtml(part)).isTrue());
-    // 100 KB; generous for a shared machine, far below what re-rendering per part would cost.
-    assertThat(millis).isLessThan(200);
+    assertThat(parts.size()).isGreaterThanOrEqualTo(reply.length() / 4096);
+    assertThat(parts).allSatisfy(part -> {
+      assertThat(part.length()).isLessThanOrEqualTo(4096);
+      assertThat(wellFormedHtml(part)).isTrue();
+    });
   }
 }

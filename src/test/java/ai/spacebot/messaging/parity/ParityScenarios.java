@@ -285,6 +285,8 @@ public abstract class ParityScenarios {
     try {
       try (SpacebotProcess first = SpacebotProcess.start(env, "start", "--foreground").awaitHealthy(port, WAIT)) {
         driver.attach("http://127.0.0.1:" + port);
+        // A platform that pushes events (Discord's gateway) delivers only to a connected bot.
+        awaitAdapter(new Http("http://127.0.0.1:" + port), "connected");
         driver.say(dm, "1011", "Ka", "CRASH during my answer", false);
         Await.until(() -> model.requestCount() > before, WAIT, "the turn started");
         first.kill();
@@ -320,9 +322,13 @@ public abstract class ParityScenarios {
   }
 
   private JsonObject awaitAdapter(TestApp on, String state) {
+    return awaitAdapter(on.http, state);
+  }
+
+  private JsonObject awaitAdapter(Http on, String state) {
     JsonObject[] found = new JsonObject[1];
     Await.until(() -> {
-      JsonArray adapters = on.http.get("/api/adapters").json().getJsonArray("adapters");
+      JsonArray adapters = on.get("/api/adapters").json().getJsonArray("adapters");
       for (int i = 0; i < adapters.size(); i++) {
         JsonObject a = adapters.getJsonObject(i);
         if (driver.platform().equals(a.getString("platform")) && state.equals(a.getString("state"))) {

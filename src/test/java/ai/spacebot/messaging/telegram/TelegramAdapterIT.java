@@ -120,7 +120,7 @@ class TelegramAdapterIT {
 
     List<BotMessage> replies = awaitBotMessages(2001, 1);
     assertThat(replies.get(0).text()).isEqualTo("<b>echo</b>: hello there");
-    assertThat(replies.get(0).parseMode()).isEqualTo("HTML");
+    assertThat(replies.get(0).parseMode()).isEqualToIgnoringCase("HTML");
     // a private chat is a conversation of two: no reply quote
     assertThat(replies.get(0).replyToMessageId()).isNull();
   }
