@@ -126,8 +126,10 @@ final class DiscordJson {
     JsonArray answers = new JsonArray();
     JsonArray given = sent.getJsonArray("answers", new JsonArray());
     for (int i = 0; i < given.size(); i++) {
-      answers.add(new JsonObject().put("answer_id", i + 1).put("poll_media", given.getJsonObject(i)
-          .getJsonObject("poll_media", new JsonObject())));
+      JsonObject media = given.getJsonObject(i).getJsonObject("poll_media", new JsonObject()).copy();
+      // Discord leaves out what was not given (no emoji), where a request may carry it as null
+      media.getMap().values().removeIf(java.util.Objects::isNull);
+      answers.add(new JsonObject().put("answer_id", i + 1).put("poll_media", media));
     }
     long hours = sent.getLong("duration", 24L);
     return new JsonObject().put("question", sent.getJsonObject("question")).put("answers", answers)

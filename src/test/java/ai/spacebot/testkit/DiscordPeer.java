@@ -373,7 +373,14 @@ public final class DiscordPeer implements AutoCloseable {
     JsonObject m = DiscordJson.message(DiscordJson.snowflake(), channelId, users.get(bot.id()).copy(),
         payload.getString("content", ""));
     if (payload.getJsonArray("embeds") != null) {
-      m.put("embeds", payload.getJsonArray("embeds").copy());
+      JsonArray embeds = payload.getJsonArray("embeds").copy();
+      // what Discord adds to an embed it stores: its type, and inline on every field
+      embeds.forEach(e -> {
+        JsonObject embed = ((JsonObject) e).put("type", "rich");
+        embed.getJsonArray("fields", new JsonArray()).forEach(f -> ((JsonObject) f).put("inline",
+            ((JsonObject) f).getBoolean("inline", false)));
+      });
+      m.put("embeds", embeds);
     }
     if (payload.getJsonArray("components") != null) {
       m.put("components", numbered(payload.getJsonArray("components").copy(), new int[] {0}));
