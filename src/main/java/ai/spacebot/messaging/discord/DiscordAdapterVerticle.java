@@ -53,6 +53,7 @@ public final class DiscordAdapterVerticle extends AdapterVerticle {
   private final DiscordConfig discord;
   private final Interactions interactions = new Interactions(System::currentTimeMillis);
   private final RateLimitWatch limits = new RateLimitWatch(System::currentTimeMillis);
+  private final DmChannels dms = new DmChannels();
   private DiscordNormaliser normaliser;
   private DiscordSender sender;
   private volatile DiscordConnection connection;
@@ -80,7 +81,8 @@ public final class DiscordAdapterVerticle extends AdapterVerticle {
   protected Future<Void> connect() {
     Session attempt = new Session();
     session = attempt;
-    DiscordInbound inbound = new DiscordInbound(context, normaliser(), interactions, new DiscordInbound.Sink() {
+    dms.clear();
+    DiscordInbound inbound = new DiscordInbound(context, normaliser(), interactions, dms, new DiscordInbound.Sink() {
       @Override
       public Future<Accepted> submit(InboundMessage message, long receivedNanos) {
         return DiscordAdapterVerticle.this.submit(message, receivedNanos);
@@ -152,7 +154,7 @@ public final class DiscordAdapterVerticle extends AdapterVerticle {
 
   private DiscordSender sender() {
     if (sender == null) {
-      sender = new DiscordSender(context, () -> connection, interactions, limits, config::workspace,
+      sender = new DiscordSender(context, () -> connection, interactions, dms, limits, config::workspace,
           text -> MessageFormatter.format(text, Dialect.DISCORD, DiscordRenderer.MAX_LENGTH));
     }
     return sender;

@@ -10,9 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import net.dv8tion.jda.api.entities.Message;
 import net.dv8tion.jda.api.entities.channel.ChannelType;
@@ -51,11 +49,11 @@ final class DiscordInbound extends ListenerAdapter {
   private final Sink sink;
   private final Function<String, Path> workspace;
   private final long maxAttachmentBytes;
-  /** DM channel → user, so that a delete in a DM (which names only the channel) finds its conversation. */
-  private final Map<String, String> dmUsers = new ConcurrentHashMap<>();
+  private final DmChannels dms;
 
-  DiscordInbound(Context context, DiscordNormaliser normaliser, Interactions interactions, Sink sink,
+  DiscordInbound(Context context, DiscordNormaliser normaliser, Interactions interactions, DmChannels dms, Sink sink,
       Function<String, Path> workspace, long maxAttachmentBytes) {
+    this.dms = dms;
     this.context = context;
     this.normaliser = normaliser;
     this.interactions = interactions;
@@ -76,7 +74,7 @@ final class DiscordInbound extends ListenerAdapter {
       return;
     }
     if (m.direct()) {
-      dmUsers.put(m.channelId(), m.authorId());
+      dms.remember(m.authorId(), event.getChannel().asPrivateChannel());
     }
     List<Message.Attachment> files = message.getAttachments();
     context.runOnContext(v -> attachments(m, files)
@@ -102,7 +100,7 @@ final class DiscordInbound extends ListenerAdapter {
   public void onMessageDelete(MessageDeleteEvent event) {
     String conversation;
     if (event.getChannelType() == ChannelType.PRIVATE) {
-      String user = dmUsers.get(event.getChannel().getId());
+      String user = dms.user(event.getChannel().getId());
       if (user == null) {
         return;
       }

@@ -55,12 +55,14 @@ final class DiscordSender {
   private final Context context;
   private final Supplier<DiscordConnection> connection;
   private final Interactions interactions;
+  private final DmChannels dms;
   private final RateLimitWatch limits;
   private final Function<String, Path> workspace;
   private final Function<String, List<String>> format;
 
-  DiscordSender(Context context, Supplier<DiscordConnection> connection, Interactions interactions,
+  DiscordSender(Context context, Supplier<DiscordConnection> connection, Interactions interactions, DmChannels dms,
       RateLimitWatch limits, Function<String, Path> workspace, Function<String, List<String>> format) {
+    this.dms = dms;
     this.vertx = context.owner();
     this.context = context;
     this.connection = connection;
@@ -137,7 +139,7 @@ final class DiscordSender {
       DiscordTarget t = DiscordTarget.parse(conversationId);
       RestAction<Void> action;
       if (t.direct()) {
-        action = c.dm(t.dmUserId()).flatMap(PrivateChannel::sendTyping);
+        action = dms.in(c, t.dmUserId(), PrivateChannel::sendTyping);
       } else {
         GuildMessageChannel channel = c.channel(t.postChannel());
         if (channel == null) {
@@ -158,7 +160,7 @@ final class DiscordSender {
       return Future.failedFuture(DeliveryException.transientFailure("discord is not connected"));
     }
     if (target.direct()) {
-      return call(c.dm(target.dmUserId()).flatMap(ch -> ch.sendMessage(data)), Message::getId, "send a message",
+      return call(dms.in(c, target.dmUserId(), ch -> ch.sendMessage(data)), Message::getId, "send a message",
           null, deadline);
     }
     GuildMessageChannel channel = c.channel(channelId);
@@ -207,7 +209,7 @@ final class DiscordSender {
     }
     Emoji e = Emoji.fromFormatted(emoji.strip());
     if (target.direct()) {
-      return call(c.dm(target.dmUserId()).flatMap(ch -> ch.addReactionById(messageId, e)), v -> messageId,
+      return call(dms.in(c, target.dmUserId(), ch -> ch.addReactionById(messageId, e)), v -> messageId,
           "add a reaction", null, deadline);
     }
     GuildMessageChannel channel = c.channel(target.postChannel());
