@@ -117,6 +117,18 @@ public final class TelegramDriver implements PlatformDriver {
         .map(TelegramPeer.BotMessage::text).toList();
   }
 
+  /** Each message with the time its sendMessage reached the peer (the first call that carried its text). */
+  @Override
+  public List<Posted> botMessagesTimed(Chat chat) {
+    Map<String, Long> sentAt = new java.util.HashMap<>();
+    for (TelegramPeer.BotCall call : peer.calls("sendMessage")) {
+      if (chat.id().equals(String.valueOf(call.params().getValue("chat_id")))) {
+        sentAt.putIfAbsent(call.params().getString("text"), call.time().toEpochMilli());
+      }
+    }
+    return botMessages(chat).stream().map(text -> new Posted(text, sentAt.getOrDefault(text, 0L))).toList();
+  }
+
   @Override
   public List<Long> typing(Chat chat) {
     return peer.chatActions(Long.parseLong(chat.id())).stream().filter(a -> a.action().equals("typing"))
