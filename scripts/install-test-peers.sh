@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the npm test peers the integration tests start (aimock, an LLM protocol mock that
-# speaks OpenAI, Anthropic Messages, Ollama and Gemini; the Telegram emulator; Prism and ws for the
+# speaks OpenAI, Anthropic Messages, Ollama and Gemini; the Telegram emulator; Prism for the
 # Discord peer) into .cache/test-peers, which git ignores.
 # Needs Node >= 20.15 and npm. No root needed. Safe to run again: a peer already at the pinned
 # version is left alone.
@@ -12,7 +12,6 @@ PEERS=(
   "@copilotkit/aimock@1.43.0"      # LLM protocol mock (OpenAI, Anthropic, Ollama, Gemini)
   "telegram-test-api@4.2.1"        # Telegram Bot API emulator (with our shim in front, see testkit)
   "@stoplight/prism-cli@5.14.2"    # validates every Discord request and response against Discord's OpenAPI spec
-  "ws@8.23.1"                      # WebSocket server for the Discord gateway stub
 )
 
 log() { printf '[install-test-peers] %s\n' "$*"; }
