@@ -96,7 +96,9 @@ public final class DiscordAdapterVerticle extends AdapterVerticle {
     Future<DiscordConnection> built = vertx.<DiscordConnection>executeBlocking(
         () -> DiscordConnection.open(discord, new Listeners(attempt, inbound), limits), false)
         .recover(err -> Future.failedFuture(DiscordErrors.unwrap(err) instanceof InvalidTokenException
-            ? new ConnectionRefused(TOKEN_REFUSED) : err));
+            ? new ConnectionRefused(TOKEN_REFUSED)
+            : DiscordErrors.networkCause(err) != null ? new IllegalStateException(DiscordErrors.unreachable(err,
+                discord.restUrl()) + "; check the network, or messaging.discord.rest_url") : err));
     built.onSuccess(c -> {
       if (session == attempt) {
         connection = c;

@@ -51,6 +51,9 @@ final class DiscordErrors {
   }
 
   private static DeliveryException fromResponse(ErrorResponseException e, String what) {
+    if (networkCause(e) != null) {
+      return DeliveryException.transientFailure("could not " + what + ": " + unreachable(e, null));
+    }
     int status = e.getResponse() == null ? 0 : e.getResponse().code;
     if (e.isServerError() || status >= 500 || e.getErrorResponse() == ErrorResponse.SERVER_ERROR) {
       return DeliveryException.transientFailure("Discord answered " + (status > 0 ? status : "a server error")
@@ -74,6 +77,28 @@ final class DiscordErrors {
           : "") + ")";
     };
     return DeliveryException.permanent("could not " + what + ": " + why);
+  }
+
+  /**
+   * The I/O failure behind an error JDA reports when no answer came at all (it wraps it in an
+   * {@code ErrorResponseException} with code -1), or null when Discord answered.
+   */
+  static Exception networkCause(Throwable err) {
+    Throwable e = unwrap(err);
+    if (e instanceof ErrorResponseException ere && ere.getResponse() != null
+        && ere.getResponse().getException() != null) {
+      return ere.getResponse().getException();
+    }
+    return e instanceof IOException io ? io : null;
+  }
+
+  /** "cannot reach Discord at URL: DNS lookup failed (discord.com)", for an operator; null URL leaves it out. */
+  static String unreachable(Throwable err, String url) {
+    Exception cause = networkCause(err);
+    String why = cause instanceof java.net.UnknownHostException ? "DNS lookup failed (" + describe(cause) + ")"
+        : cause instanceof java.net.ConnectException ? "connection refused (" + describe(cause) + ")"
+        : cause != null ? describe(cause) : describe(unwrap(err));
+    return "cannot reach Discord" + (url == null ? "" : " at " + url) + ": " + why;
   }
 
   static Throwable unwrap(Throwable err) {

@@ -57,6 +57,18 @@ class DiscordErrorsTest {
   }
 
   @Test
+  void noAnswerAtAllIsRetriedAndSaysDiscordWasNotReached() {
+    // what JDA reports when the request never got an answer: code -1 around the I/O failure
+    ErrorResponseException dns = ErrorResponseException.create(ErrorResponse.SERVER_ERROR,
+        new Response(new java.net.UnknownHostException("discord.com"), Set.of()));
+    DeliveryFailure failure = map(dns);
+    assertThat(failure.code()).isEqualTo(DeliveryFailure.TRANSIENT);
+    assertThat(failure.error()).contains("cannot reach Discord").contains("DNS lookup failed (discord.com)");
+    assertThat(DiscordErrors.unreachable(dns, "https://discord.com/api/v10/"))
+        .isEqualTo("cannot reach Discord at https://discord.com/api/v10/: DNS lookup failed (discord.com)");
+  }
+
+  @Test
   void aRateLimitThatReachesUsCarriesItsWait() {
     DeliveryFailure f = map(new RateLimitedException("channels/1/messages", 7_500));
     assertThat(f.code()).isEqualTo(DeliveryFailure.RATE_LIMITED);
