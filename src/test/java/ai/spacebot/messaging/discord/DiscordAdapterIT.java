@@ -2,7 +2,7 @@ package ai.spacebot.messaging.discord;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.spacebot.bus.Addresses;
+import ai.spacebot.testkit.AppProbe;
 import ai.spacebot.testkit.Await;
 import ai.spacebot.testkit.DiscordFault;
 import ai.spacebot.testkit.DiscordPeer;
@@ -404,52 +404,22 @@ class DiscordAdapterIT {
 
   /** Long enough for a duplicate reply or a late retry to show up if there were one. */
   private static void quiet() {
-    model.awaitQuiet(Duration.ofMillis(1200), WAIT);
-    try {
-      Thread.sleep(800);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    AppProbe.quiet(model, WAIT);
   }
 
   private static JsonObject adapter(TestApp on) {
-    JsonArray adapters = on.http.get("/api/adapters").json().getJsonArray("adapters");
-    for (int i = 0; i < adapters.size(); i++) {
-      if ("discord".equals(adapters.getJsonObject(i).getString("platform"))) {
-        return adapters.getJsonObject(i);
-      }
-    }
-    return null;
+    return AppProbe.adapter(on.http, "discord");
   }
 
   private static JsonObject awaitAdapter(TestApp on, String state) {
-    Await.until(() -> {
-      JsonObject a = adapter(on);
-      return a != null && state.equals(a.getString("state"));
-    }, Duration.ofSeconds(60), "discord adapter " + state + "; last seen " + adapter(on));
-    return adapter(on);
+    return AppProbe.awaitAdapter(on.http, "discord", state, Duration.ofSeconds(60));
   }
 
   private static JsonObject failedDelivery(String conversation) {
-    JsonArray rows = app.http.get("/api/deliveries?state=failed&limit=1000").json().getJsonArray("deliveries");
-    for (int i = 0; i < rows.size(); i++) {
-      if (conversation.equals(rows.getJsonObject(i).getString("conversation_id"))) {
-        return rows.getJsonObject(i);
-      }
-    }
-    return null;
+    return AppProbe.failedDelivery(app.http, conversation);
   }
 
   private static String status(String conversation, String text) {
-    JsonArray messages = app.running().vertx().eventBus()
-        .<JsonObject>request(Addresses.HISTORY, new JsonObject().put("conversation_id", conversation).put("limit", 100))
-        .await().body().getJsonArray("messages");
-    for (int i = 0; i < messages.size(); i++) {
-      JsonObject m = messages.getJsonObject(i);
-      if (m.getString("text") != null && m.getString("text").contains(text)) {
-        return m.getString("status");
-      }
-    }
-    return null;
+    return AppProbe.status(app, conversation, text);
   }
 }

@@ -2,9 +2,9 @@ package ai.spacebot.messaging.parity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.spacebot.bus.Addresses;
 import ai.spacebot.messaging.parity.PlatformDriver.Chat;
 import ai.spacebot.messaging.parity.PlatformDriver.Scenario;
+import ai.spacebot.testkit.AppProbe;
 import ai.spacebot.testkit.Await;
 import ai.spacebot.testkit.Http;
 import ai.spacebot.testkit.ModelStep;
@@ -12,7 +12,6 @@ import ai.spacebot.testkit.RecordedRequest;
 import ai.spacebot.testkit.ScriptedModelServer;
 import ai.spacebot.testkit.SpacebotProcess;
 import ai.spacebot.testkit.TestApp;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -313,12 +312,7 @@ public abstract class ParityScenarios {
 
   /** Long enough for a duplicate reply or a late retry to show up if there were one. */
   private void quiet() {
-    model.awaitQuiet(Duration.ofMillis(1200), WAIT);
-    try {
-      Thread.sleep(800);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    AppProbe.quiet(model, WAIT);
   }
 
   private JsonObject awaitAdapter(TestApp on, String state) {
@@ -326,44 +320,15 @@ public abstract class ParityScenarios {
   }
 
   private JsonObject awaitAdapter(Http on, String state) {
-    JsonObject[] found = new JsonObject[1];
-    Await.until(() -> {
-      JsonArray adapters = on.get("/api/adapters").json().getJsonArray("adapters");
-      for (int i = 0; i < adapters.size(); i++) {
-        JsonObject a = adapters.getJsonObject(i);
-        if (driver.platform().equals(a.getString("platform")) && state.equals(a.getString("state"))) {
-          found[0] = a;
-          return true;
-        }
-      }
-      return false;
-    }, WAIT, driver.platform() + " adapter " + state);
-    return found[0];
+    return AppProbe.awaitAdapter(on, driver.platform(), state, WAIT);
   }
 
   private String status(Chat chat, String text) {
-    JsonArray messages = app.running().vertx().eventBus()
-        .<JsonObject>request(Addresses.HISTORY, new JsonObject().put("conversation_id", driver.conversationId(chat))
-            .put("limit", 100))
-        .await().body().getJsonArray("messages");
-    for (int i = 0; i < messages.size(); i++) {
-      JsonObject m = messages.getJsonObject(i);
-      if (m.getString("text").contains(text)) {
-        return m.getString("status");
-      }
-    }
-    return null;
+    return AppProbe.status(app, driver.conversationId(chat), text);
   }
 
   private JsonObject failedDelivery(String conversation) {
-    Http.Response response = app.http.get("/api/deliveries?state=failed&limit=1000");
-    JsonArray rows = response.json().getJsonArray("deliveries");
-    for (int i = 0; i < rows.size(); i++) {
-      if (conversation.equals(rows.getJsonObject(i).getString("conversation_id"))) {
-        return rows.getJsonObject(i);
-      }
-    }
-    return null;
+    return AppProbe.failedDelivery(app.http, conversation);
   }
 
   private static String longReply() {
