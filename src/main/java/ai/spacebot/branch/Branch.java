@@ -75,7 +75,9 @@ final class Branch extends BackgroundProcess {
       } else if (ar.result().hitTurnLimit()) {
         end(Outcome.PARTIAL, "Reached the limit of " + settings.maxTurns() + " steps. " + ar.result().text());
       } else {
-        end(Outcome.SUCCESS, ar.result().text());
+        // An empty answer after tool calls finishes the branch; the channel is told so rather than given nothing.
+        String text = ar.result().text();
+        end(Outcome.SUCCESS, text.isBlank() ? "The branch finished without a conclusion." : text);
       }
     });
   }

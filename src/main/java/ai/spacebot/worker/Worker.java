@@ -20,6 +20,7 @@ import ai.spacebot.tools.Tool;
 import ai.spacebot.tools.workspace.WorkspaceTools;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import io.vertx.core.Context;
@@ -48,6 +49,8 @@ final class Worker extends BackgroundProcess {
   private final List<ChatMessage> conversation = new ArrayList<>();
   private UserMessage taskMessage;
   private String lastText = "";
+  /** How much of a last tool output stands in for a worker's missing summary. */
+  static final int WORDLESS_OUTPUT_MAX = 4000;
   private boolean waitingForInput;
 
   Worker(Vertx vertx, Context context, EventPublisher events, WorkerStart start, AgentConfig agent,
@@ -126,7 +129,7 @@ final class Worker extends BackgroundProcess {
         lastText = result.text().strip();
       }
       if (!result.hitTurnLimit()) {
-        finishAnswer(result.text());
+        finishAnswer(result.text().isBlank() ? wordlessEnding() : result.text());
       } else if (segment < settings.maxSegments()) {
         conversation.add(UserMessage.from("[Checkpoint " + segment + " of " + settings.maxSegments()
             + "]: continue the task; answer without a tool call when it is done."));
@@ -136,6 +139,21 @@ final class Worker extends BackgroundProcess {
             + " steps without finishing. " + partialResult());
       }
     });
+  }
+
+  /**
+   * What a worker that ended without a word did last: its last tool's output, so that the channel has something to
+   * pass on (a provider's empty answer after tool calls is a finished turn, not a failure).
+   */
+  private String wordlessEnding() {
+    for (int i = conversation.size() - 1; i >= 0; i--) {
+      if (conversation.get(i) instanceof ToolExecutionResultMessage r) {
+        String output = r.text() == null ? "" : r.text().strip();
+        return "Finished without a summary. Last tool output (" + r.toolName() + "):\n"
+            + (output.length() > WORDLESS_OUTPUT_MAX ? output.substring(0, WORDLESS_OUTPUT_MAX) + "…" : output);
+      }
+    }
+    return lastText.isEmpty() ? "Finished without a summary or any output." : lastText;
   }
 
   private void finishAnswer(String text) {

@@ -93,6 +93,31 @@ class SilentEndingIT {
     assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero();
   }
 
+  @Test
+  void aWorkerThatEndsWithoutWordsHandsOnItsLastToolOutput() {
+    RoleScript.on(model)
+        .otherwise(CHANNEL, r -> {
+          if (endsWithToolResult(r)) {
+            return ModelStep.empty();
+          }
+          String last = r.lastUserText();
+          return last.startsWith("[Worker w-") ? reply("Worker said: " + last)
+              : call("spawn_worker", new JsonObject().put("task", "print the magic number"));
+        })
+        .otherwise(WORKER, r -> endsWithToolResult(r) ? ModelStep.empty()
+            : call("shell", new JsonObject().put("command", "echo magic-4242")));
+    String session = "w-" + UUID.randomUUID().toString().substring(0, 8);
+    try (SseClient events = app.events("agent_id=main")) {
+      assertThat(app.http.send("main", session, "Person", "run it").status()).isEqualTo(200);
+      waitUntil(() -> outbound(events, session).stream().anyMatch(t -> t.startsWith("Worker said: ")),
+          "the worker's result passed on", events);
+      String told = outbound(events, session).stream().filter(t -> t.startsWith("Worker said: ")).findFirst()
+          .orElseThrow();
+      assertThat(told).contains("Finished without a summary").contains("shell").contains("magic-4242");
+      assertThat(events.events()).noneMatch(e -> e.event().equals("error"));
+    }
+  }
+
   /** Each conversation's channel: start a worker and say nothing more; answer its result and the follow-up. */
   private static ModelStep channel(RecordedRequest r) {
     if (endsWithToolResult(r)) {
