@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs (`./spacebot test` runs this first): checks the tools that
-# cannot be installed from here, then PostgreSQL 15 + pgvector (scripts/install-postgres.sh, as root)
-# and the npm test peers (scripts/install-test-peers.sh). Safe and quick to run again: each step only
-# checks when it is already done.
+# cannot be installed from here, then PostgreSQL 15 + pgvector (scripts/install-postgres.sh, as root),
+# bubblewrap (the workers' shell sandbox) and the npm test peers (scripts/install-test-peers.sh).
+# Safe and quick to run again: each step only checks when it is already done.
 #
 # SPACEBOT_TEST_PG_URL set: the tests use that server, so no local one is installed.
 set -euo pipefail
@@ -75,5 +75,23 @@ else
   exit 1
 fi
 
-# ---------------------------------------------------------------- 3. npm test peers
+# ---------------------------------------------------------------- 3. bubblewrap (the workers' shell sandbox)
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo -n "$@"
+  else return 1
+  fi
+}
+if ! command -v bwrap >/dev/null; then
+  log "installing bubblewrap"
+  { as_root apt-get install -y -q bubblewrap >/dev/null 2>&1 \
+    || { as_root apt-get update -q >/dev/null 2>&1 && as_root apt-get install -y -q bubblewrap >/dev/null; }; } \
+    || { printf '[test-deps] ERROR: %s\n' "bubblewrap (bwrap) is missing and installing it needs root: run \`sudo apt-get install bubblewrap\` once" >&2; exit 1; }
+fi
+# The sandbox needs namespaces; a container that forbids them fails here with bwrap's own reason.
+bwrap --ro-bind / / --unshare-all --cap-drop ALL --die-with-parent true \
+  || { printf '[test-deps] ERROR: %s\n' "bubblewrap cannot create namespaces here (see its message above); run the tests where user or mount namespaces are allowed" >&2; exit 1; }
+log "bubblewrap $(bwrap --version | awk '{print $2}') works"
+
+# ---------------------------------------------------------------- 4. npm test peers
 bash scripts/install-test-peers.sh

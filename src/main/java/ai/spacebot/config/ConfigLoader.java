@@ -50,7 +50,8 @@ public final class ConfigLoader {
       Map.entry("branch", Set.of("max_concurrent", "max_turns", "timeout_seconds")),
       Map.entry("worker", Set.of("max_concurrent", "segment_turns", "max_segments", "timeout_seconds",
           "shell_timeout_seconds", "shell_max_timeout_seconds", "output_cap_bytes", "env_passthrough",
-          "compact_threshold", "compact_fraction", "overflow_fraction")),
+          "compact_threshold", "compact_fraction", "overflow_fraction", "sandbox", "sandbox_network",
+          "sandbox_memory_mb", "sandbox_hidden_paths")),
       Map.entry("compaction", Set.of("context_window", "background_threshold", "background_fraction",
           "aggressive_threshold", "aggressive_fraction", "emergency_threshold", "emergency_fraction", "fork_reserve",
           "fork_keep_last")),
@@ -191,7 +192,8 @@ public final class ConfigLoader {
             t.strings("worker.env_passthrough"),
             t.decimal("worker.compact_threshold", 0.70, 0.01, 1.0),
             t.decimal("worker.compact_fraction", 0.50, 0.01, 0.99),
-            t.decimal("worker.overflow_fraction", 0.75, 0.01, 0.99)),
+            t.decimal("worker.overflow_fraction", 0.75, 0.01, 0.99),
+            sandbox(t)),
         compaction(t),
         new CortexSettings(
             t.integer("cortex.tick_seconds", 30, 1, 3600),
@@ -512,5 +514,23 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static SandboxSettings sandbox(ConfigTree t) {
+    String mode = t.string("worker.sandbox", SandboxSettings.BUBBLEWRAP);
+    if (!mode.equals(SandboxSettings.BUBBLEWRAP) && !mode.equals(SandboxSettings.NONE)) {
+      throw ConfigTree.bad("worker.sandbox", t.find("worker.sandbox"), "must be bubblewrap or none, got \"" + mode
+          + "\" (none runs shell commands unsandboxed, as the server's own user)");
+    }
+    List<String> hidden = t.find("worker.sandbox_hidden_paths") == null ? SandboxSettings.DEFAULT_HIDDEN
+        : t.strings("worker.sandbox_hidden_paths");
+    for (String path : hidden) {
+      if (!path.startsWith("/")) {
+        throw ConfigTree.bad("worker.sandbox_hidden_paths", t.find("worker.sandbox_hidden_paths"),
+            "must hold absolute paths, got \"" + path + "\"");
+      }
+    }
+    return new SandboxSettings(mode, t.bool("worker.sandbox_network", false),
+        t.integer("worker.sandbox_memory_mb", 2048, 64, 1_048_576), List.copyOf(hidden));
   }
 }

@@ -16,7 +16,8 @@ import java.util.List;
  * @param compactThreshold share of the context window above which a worker drops older work before a segment
  * @param compactFraction share of its work (oldest first) a worker drops then
  * @param overflowFraction share dropped after a provider's context-overflow refusal, before the one retry
+ * @param sandbox how shell commands are contained
  */
 public record WorkerSettings(int maxConcurrent, int segmentTurns, int maxSegments, int timeoutSeconds,
     int shellTimeoutSeconds, int shellMaxTimeoutSeconds, int outputCapBytes, List<String> envPassthrough,
-    double compactThreshold, double compactFraction, double overflowFraction) {}
+    double compactThreshold, double compactFraction, double overflowFraction, SandboxSettings sandbox) {}

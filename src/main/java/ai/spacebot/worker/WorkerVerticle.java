@@ -8,6 +8,7 @@ import ai.spacebot.config.AgentConfig;
 import ai.spacebot.config.SpacebotConfig;
 import ai.spacebot.llm.CallContext;
 import ai.spacebot.llm.routing.ModelRouter;
+import ai.spacebot.tools.workspace.Sandbox;
 import ai.spacebot.tools.workspace.Workspace;
 import ai.spacebot.tools.workspace.WorkspaceTools;
 import dev.langchain4j.model.chat.StreamingChatModel;
@@ -31,6 +32,7 @@ public final class WorkerVerticle extends VerticleBase {
   private final ModelRouter router;
   private EventPublisher events;
   private String template;
+  private Sandbox sandbox;
 
   public WorkerVerticle(SpacebotConfig config, ModelRouter router) {
     this.config = config;
@@ -41,6 +43,13 @@ public final class WorkerVerticle extends VerticleBase {
   public Future<?> start() {
     events = new EventPublisher(vertx.eventBus());
     template = Prompts.load("worker.md");
+    sandbox = new Sandbox(config.worker().sandbox(), config.dataDir());
+    // an operator reads here what contains (or does not contain) the commands the agent runs
+    if (config.worker().sandbox().sandboxed() && sandbox.describe().startsWith("unavailable")) {
+      log.warn("Worker shell sandbox: {}; install bubblewrap or set worker.sandbox: none", sandbox.describe());
+    } else {
+      log.info("Worker shell sandbox: {}", sandbox.describe());
+    }
     return vertx.eventBus().<JsonObject>consumer(Addresses.WORKER_START, this::startWorker).completion();
   }
 
@@ -59,7 +68,7 @@ public final class WorkerVerticle extends VerticleBase {
       return;
     }
     Workspace.open(vertx, config.workspace(start.agentId())).compose(workspace -> {
-      WorkspaceTools tools = WorkspaceTools.create(vertx, workspace, config.worker(), System.getenv());
+      WorkspaceTools tools = WorkspaceTools.create(vertx, workspace, config.worker(), System.getenv(), sandbox);
       Worker worker = new Worker(vertx, context, events, start, agent.get(), config.worker(), model.get(),
           router.requestTimeout(), template, tools, config.compaction(), () -> {});
       return worker.start(Duration.ofSeconds(config.worker().timeoutSeconds()));

@@ -354,6 +354,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theShellSandboxIsOnByDefaultAndItsSettingsAreChecked() throws IOException {
+    SandboxSettings defaults = loadYaml("", env()).worker().sandbox();
+    assertThat(defaults.sandboxed()).isTrue();
+    assertThat(defaults.network()).isFalse();
+    assertThat(defaults.hiddenPaths()).contains("/etc/shadow", "/root");
+    SandboxSettings none = loadYaml("worker:\n  sandbox: none\n  sandbox_network: true\n", env()).worker().sandbox();
+    assertThat(none.sandboxed()).isFalse();
+    assertThat(none.network()).isTrue();
+    assertThat(failureOf("worker:\n  sandbox: docker\n", env())).contains("worker.sandbox")
+        .contains("bubblewrap or none").contains("\"docker\"");
+    assertThat(failureOf("worker:\n  sandbox_hidden_paths: [etc/shadow]\n", env()))
+        .contains("worker.sandbox_hidden_paths").contains("absolute");
+  }
+
+  @Test
   void unknownKeyIsNamed() throws IOException {
     String message = failureOf("""
         api:

@@ -7,6 +7,8 @@ import java.io.InputStream;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,6 +35,7 @@ final class ShellCommand {
   private final int timeoutSeconds;
   private final Map<String, String> env;
   private final int outputCap;
+  private final Sandbox sandbox;
   /**
    * Every descendant seen while running. A child whose parent has exited is re-parented away from our tree, so a kill
    * that only asked {@code descendants()} at the end would miss it. Handles compare by pid and start time, so a reused
@@ -44,7 +47,8 @@ final class ShellCommand {
 
   /** @param workingDir as the model gave it, resolved when the command starts; null means the workspace root */
   ShellCommand(String command, Workspace workspace, String workingDir, int timeoutSeconds, Map<String, String> env,
-      int outputCap) {
+      int outputCap, Sandbox sandbox) {
+    this.sandbox = sandbox;
     this.command = command;
     this.workspace = workspace;
     this.workingDir = workingDir;
@@ -100,8 +104,12 @@ final class ShellCommand {
     if (cancelled) {
       return null;
     }
-    ProcessBuilder builder = (SETSID ? new ProcessBuilder("/usr/bin/setsid", "/bin/sh", "-c", command)
-        : new ProcessBuilder("/bin/sh", "-c", command))
+    List<String> argv = new ArrayList<>();
+    if (SETSID) {
+      argv.add("/usr/bin/setsid");
+    }
+    argv.addAll(sandbox.argv(command, workspace.root(), dir, env));
+    ProcessBuilder builder = new ProcessBuilder(argv)
         .directory(dir.toFile())
         .redirectInput(Redirect.from(new File("/dev/null")))
         .redirectErrorStream(true);

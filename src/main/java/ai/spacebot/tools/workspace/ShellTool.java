@@ -35,13 +35,16 @@ public final class ShellTool implements Tool {
   private final Map<String, String> env;
   private final ToolSpecification specification;
   private final Set<ShellCommand> running = ConcurrentHashMap.newKeySet();
+  private final Sandbox sandbox;
 
   /**
    * @param parentEnv the environment to pick PATH, HOME, TMPDIR and {@code settings.envPassthrough()} from (production:
    *     {@code System.getenv()}); nothing else of it reaches the command, so API keys stay out
    */
-  public ShellTool(Vertx vertx, Workspace workspace, WorkerSettings settings, Map<String, String> parentEnv) {
+  public ShellTool(Vertx vertx, Workspace workspace, WorkerSettings settings, Map<String, String> parentEnv,
+      Sandbox sandbox) {
     this.vertx = vertx;
+    this.sandbox = sandbox;
     this.workspace = workspace;
     this.settings = settings;
     this.env = scrubbed(parentEnv, settings.envPassthrough());
@@ -53,10 +56,14 @@ public final class ShellTool implements Tool {
   }
 
   public Future<ToolOutput> execute(JsonObject args) {
+    String refusal = sandbox.refusal();
+    if (refusal != null) {
+      return Future.succeededFuture(ToolOutput.error(refusal));
+    }
     ShellCommand command;
     try {
       command = new ShellCommand(requiredString(args, "command"), workspace, optionalString(args, "working_dir"),
-          timeoutSeconds(args), env, settings.outputCapBytes());
+          timeoutSeconds(args), env, settings.outputCapBytes(), sandbox);
     } catch (IllegalArgumentException e) {
       return Future.succeededFuture(ToolOutput.error(e.getMessage()));
     }

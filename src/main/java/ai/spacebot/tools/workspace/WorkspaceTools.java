@@ -16,10 +16,13 @@ public final class WorkspaceTools {
     this.tools = tools;
   }
 
-  /** @param parentEnv where the shell picks its few environment variables from; production passes System.getenv() */
+  /**
+   * @param parentEnv where the shell picks its few environment variables from; production passes System.getenv()
+   * @param sandbox where shell commands run
+   */
   public static WorkspaceTools create(Vertx vertx, Workspace workspace, WorkerSettings settings,
-      Map<String, String> parentEnv) {
-    ShellTool shell = new ShellTool(vertx, workspace, settings, parentEnv);
+      Map<String, String> parentEnv, Sandbox sandbox) {
+    ShellTool shell = new ShellTool(vertx, workspace, settings, parentEnv, sandbox);
     return new WorkspaceTools(shell, List.of(
         shell,
         new FileReadTool(vertx, workspace, settings.outputCapBytes()),

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import ai.spacebot.config.SandboxSettings;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -14,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 final class Calls {
   static final int CAP = 51_200;
   static final WorkerSettings SETTINGS = new WorkerSettings(2, 10, 3, 600, 10, 20, CAP, List.of("SPACEBOT_TEST_PASS"),
-      0.70, 0.50, 0.75);
+      0.70, 0.50, 0.75, SandboxSettings.DEFAULTS);
 
   private Calls() {}
 

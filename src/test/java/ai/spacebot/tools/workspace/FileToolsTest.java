@@ -199,7 +199,7 @@ class FileToolsTest {
   @Test
   void workspaceToolsHoldsTheToolsInOrder() {
     Workspace workspace = new Workspace(root);
-    WorkspaceTools tools = WorkspaceTools.create(vertx, workspace, SETTINGS, Map.of());
+    WorkspaceTools tools = WorkspaceTools.create(vertx, workspace, SETTINGS, Map.of(), new Sandbox(SETTINGS.sandbox(), dir));
     assertThat(tools.tools()).extracting(Tool::name)
         .containsExactly("shell", "file_read", "file_write", "file_edit", "file_list");
     assertThat(tools.tools()).allSatisfy(t -> assertThat(t.specification().description()).isNotBlank());

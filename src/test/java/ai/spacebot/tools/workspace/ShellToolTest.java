@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.spacebot.tools.ToolOutput;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import ai.spacebot.config.SandboxSettings;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -39,7 +40,8 @@ class ShellToolTest {
   void setUp() {
     vertx = Vertx.vertx();
     workspace = new Workspace(dir.resolve("agents/a/workspace"));
-    shell = new ShellTool(vertx, workspace, SETTINGS, Map.of("PATH", System.getenv("PATH")));
+    shell = new ShellTool(vertx, workspace, SETTINGS, Map.of("PATH", System.getenv("PATH")),
+        new Sandbox(SETTINGS.sandbox(), dir));
   }
 
   @AfterEach
@@ -126,10 +128,13 @@ class ShellToolTest {
     assertThat(sleeps()).isEmpty();
   }
 
+  /** Unsandboxed only: under bubblewrap a background child dies with its command (see SandboxTest). */
   @Test
   void aBackgroundChildHoldingTheOutputDoesNotHoldTheResult() throws Exception {
+    ShellTool unsandboxed = new ShellTool(vertx, workspace, SETTINGS, Map.of("PATH", System.getenv("PATH")),
+        new Sandbox(new SandboxSettings(SandboxSettings.NONE, false, 2048, List.of()), dir));
     long start = System.nanoTime();
-    ToolOutput out = run("sleep 30 & echo done");
+    ToolOutput out = call(unsandboxed, new JsonObject().put("command", "sleep 30 & echo done"));
     // far from the background sleep's 30 s, however loaded the machine
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
     // the sleep outlives the call by design; later tests count sleeps
@@ -194,7 +199,7 @@ class ShellToolTest {
     parent.put("OPENAI_API_KEY", "sk-secret");
     parent.put("ANTHROPIC_API_KEY", "sk-ant-secret");
     parent.put("SPACEBOT_DATABASE_PASSWORD", "hunter2");
-    ShellTool scrubbed = new ShellTool(vertx, workspace, SETTINGS, parent);
+    ShellTool scrubbed = new ShellTool(vertx, workspace, SETTINGS, parent, new Sandbox(SETTINGS.sandbox(), dir));
 
     String env = call(scrubbed, new JsonObject().put("command", "env")).text();
 
