@@ -14,6 +14,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
@@ -26,6 +27,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +65,7 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     events = new EventStream(vertx, config.events());
     Router router = Router.router(vertx);
+    router.route().handler(Escapes::check);
     // Healthy once every process of this node is deployed: the API itself comes up first.
     router.get("/api/health").handler(ctx -> {
       boolean ready = Boolean.TRUE.equals(vertx.sharedData().getLocalMap(NODE_STATE).get(READY));
@@ -104,10 +107,15 @@ public final class ApiVerticle extends VerticleBase {
     router.route("/*").handler(StaticHandler.create("web").setCachingEnabled(false));
     router.route().failureHandler(this::failure);
 
+    // The idle timeout is above events.ping_seconds (the config loader checks), so quiet event streams live on.
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.api().bind()).setPort(config.api().port())
-        .setCompressionSupported(false));
+        // No h2c: while sniffing for the HTTP/2 preface the server does not yet see a connection, so neither
+        // the per-address bound nor the request deadline could act on a client that sends nothing.
+        .setCompressionSupported(false).setHttp2ClearTextEnabled(false).setIdleTimeout(config.api().idleTimeoutSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS));
+    ConnectionGuard guard = new ConnectionGuard(vertx, config.api());
     return events.start()
-        .compose(v -> server.requestHandler(router).listen())
+        .compose(v -> server.connectionHandler(guard::onConnection).requestHandler(guard.requests(router)).listen())
         .onSuccess(s -> log.info("Web chat and API on http://{}:{}", config.api().bind(), s.actualPort()));
   }
 
@@ -194,7 +202,7 @@ public final class ApiVerticle extends VerticleBase {
     if (lastEventId == null) {
       lastEventId = ctx.request().getParam("last_event_id");
     }
-    events.attach(ctx.response(), agentId, ctx.request().getParam("channel_id"), lastEventId);
+    events.attach(ctx.response(), ctx.request().connection(), agentId, ctx.request().getParam("channel_id"), lastEventId);
   }
 
   private void status(RoutingContext ctx) {
@@ -283,7 +291,7 @@ public final class ApiVerticle extends VerticleBase {
   private void pinModel(RoutingContext ctx) {
     JsonObject body = PortalRequests.jsonBody(ctx);
     String agentId = agent(PortalRequests.requiredString(body, "agent_id", 64), "agent_id").id();
-    String channelId = PortalRequests.requiredString(body, "channel_id", 512);
+    String channelId = ConversationIds.check(PortalRequests.requiredString(body, "channel_id", 512), agentId, "channel_id");
     String model = PortalRequests.optionalString(body, "model", 256);
     if (model != null) {
       int slash = model.indexOf('/');
@@ -431,6 +439,10 @@ public final class ApiVerticle extends VerticleBase {
     Throwable err = ctx.failure();
     if (err instanceof ApiError e) {
       ApiError.send(ctx, e.status, e.field, e.getMessage());
+    } else if (err != null && Escapes.isDecodingFailure(err)) {
+      ApiError.send(ctx, 400, null, Escapes.QUERY);
+    } else if (err instanceof HttpClosedException) {
+      log.debug("{} {}: the client went away", ctx.request().method(), ctx.request().path()); // nobody to answer
     } else if (ctx.statusCode() == 413) {
       ApiError.send(ctx, 413, null, "request body is larger than " + config.api().maxBodyBytes() + " bytes");
     } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
