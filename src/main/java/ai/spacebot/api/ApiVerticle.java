@@ -14,7 +14,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
@@ -105,7 +104,7 @@ public final class ApiVerticle extends VerticleBase {
     }
     router.route("/api/*").handler(ctx -> ApiError.send(ctx, 404, null, "no such API route: " + ctx.request().method() + " " + ctx.request().path()));
     router.route("/*").handler(StaticHandler.create("web").setCachingEnabled(false));
-    router.route().failureHandler(this::failure);
+    router.route().failureHandler(ctx -> ApiError.failure(ctx, config.api().maxBodyBytes()));
 
     // The idle timeout is above events.ping_seconds (the config loader checks), so quiet event streams live on.
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.api().bind()).setPort(config.api().port())
@@ -433,24 +432,6 @@ public final class ApiVerticle extends VerticleBase {
   private AgentConfig agent(String id, String field) {
     return config.agent(id).orElseThrow(() -> ApiError.badRequest(field, "unknown " + field + " \"" + id + "\"; known: "
         + String.join(", ", config.agents().stream().map(AgentConfig::id).toList())));
-  }
-
-  private void failure(RoutingContext ctx) {
-    Throwable err = ctx.failure();
-    if (err instanceof ApiError e) {
-      ApiError.send(ctx, e.status, e.field, e.getMessage());
-    } else if (err != null && Escapes.isDecodingFailure(err)) {
-      ApiError.send(ctx, 400, null, Escapes.QUERY);
-    } else if (err instanceof HttpClosedException) {
-      log.debug("{} {}: the client went away", ctx.request().method(), ctx.request().path()); // nobody to answer
-    } else if (ctx.statusCode() == 413) {
-      ApiError.send(ctx, 413, null, "request body is larger than " + config.api().maxBodyBytes() + " bytes");
-    } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-      ApiError.send(ctx, ctx.statusCode(), null, "bad request");
-    } else {
-      log.error("Unhandled error on {} {}", ctx.request().method(), ctx.request().path(), err);
-      ApiError.send(ctx, 500, null, "internal error");
-    }
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {

@@ -83,7 +83,8 @@ final class EventStream {
         replay.removeFirst();
       }
     }
-    for (Client c : clients) {
+    // A snapshot: offering may disconnect a client, which removes it from the set.
+    for (Client c : clients.toArray(new Client[0])) {
       c.offer(entry);
     }
   }
@@ -108,6 +109,9 @@ final class EventStream {
     }
 
     void offer(Entry e) {
+      if (closed) {
+        return;
+      }
       if ((agentId != null && !agentId.equals(e.agentId())) || (channelId != null && !channelId.equals(e.channelId()))) {
         return;
       }

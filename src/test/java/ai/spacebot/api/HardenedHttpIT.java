@@ -206,14 +206,22 @@ class HardenedHttpIT {
       return small.http.get("/api/status").json().getInteger("event_clients");
     }
 
+    /** A raw event-stream client with a small receive buffer that never reads; attached before it returns. */
+    private Socket attachNonReader(int clientsBefore) throws IOException {
+      Socket slow = new Socket();
+      slow.setReceiveBufferSize(16 * 1024);
+      slow.connect(new InetSocketAddress("127.0.0.1", small.port), 5000);
+      slow.getOutputStream().write(("GET /api/events HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      Await.until(() -> eventClients() == clientsBefore + 1, WAIT, "the slow client attached");
+      return slow;
+    }
+
     @Test
     void aClientThatNeverReadsIsDisconnectedAndOthersKeepReceiving() throws Exception {
       int before = eventClients();
       ListAppender<ILoggingEvent> logged = capture();
-      try (SseClient fast = small.events(null); Socket slow = new Socket()) {
-        slow.setReceiveBufferSize(16 * 1024);
-        slow.connect(new InetSocketAddress("127.0.0.1", small.port), 5000);
-        slow.getOutputStream().write(("GET /api/events HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      // The slow client attaches first, so it is cut off while others are still to be served the same event.
+      try (Socket slow = attachNonReader(before); SseClient fast = small.events(null)) {
         Await.until(() -> eventClients() == before + 2, WAIT, "both clients attached");
 
         // Published in batches the reading client keeps up with, until the kernel's socket buffers (several
