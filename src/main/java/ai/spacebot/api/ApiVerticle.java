@@ -26,6 +26,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +64,7 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     events = new EventStream(vertx, config.events());
     Router router = Router.router(vertx);
+    router.route().handler(Escapes::check);
     // Healthy once every process of this node is deployed: the API itself comes up first.
     router.get("/api/health").handler(ctx -> {
       boolean ready = Boolean.TRUE.equals(vertx.sharedData().getLocalMap(NODE_STATE).get(READY));
@@ -102,12 +104,17 @@ public final class ApiVerticle extends VerticleBase {
     }
     router.route("/api/*").handler(ctx -> ApiError.send(ctx, 404, null, "no such API route: " + ctx.request().method() + " " + ctx.request().path()));
     router.route("/*").handler(StaticHandler.create("web").setCachingEnabled(false));
-    router.route().failureHandler(this::failure);
+    router.route().failureHandler(ctx -> ApiError.failure(ctx, config.api().maxBodyBytes()));
 
+    // The idle timeout is above events.ping_seconds (the config loader checks), so quiet event streams live on.
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.api().bind()).setPort(config.api().port())
-        .setCompressionSupported(false));
+        // No h2c: while sniffing for the HTTP/2 preface the server does not yet see a connection, so neither
+        // the per-address bound nor the request deadline could act on a client that sends nothing.
+        .setCompressionSupported(false).setHttp2ClearTextEnabled(false).setIdleTimeout(config.api().idleTimeoutSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS));
+    ConnectionGuard guard = new ConnectionGuard(vertx, config.api());
     return events.start()
-        .compose(v -> server.requestHandler(router).listen())
+        .compose(v -> server.connectionHandler(guard::onConnection).requestHandler(guard.requests(router)).listen())
         .onSuccess(s -> log.info("Web chat and API on http://{}:{}", config.api().bind(), s.actualPort()));
   }
 
@@ -194,7 +201,7 @@ public final class ApiVerticle extends VerticleBase {
     if (lastEventId == null) {
       lastEventId = ctx.request().getParam("last_event_id");
     }
-    events.attach(ctx.response(), agentId, ctx.request().getParam("channel_id"), lastEventId);
+    events.attach(ctx.response(), ctx.request().connection(), agentId, ctx.request().getParam("channel_id"), lastEventId);
   }
 
   private void status(RoutingContext ctx) {
@@ -283,7 +290,7 @@ public final class ApiVerticle extends VerticleBase {
   private void pinModel(RoutingContext ctx) {
     JsonObject body = PortalRequests.jsonBody(ctx);
     String agentId = agent(PortalRequests.requiredString(body, "agent_id", 64), "agent_id").id();
-    String channelId = PortalRequests.requiredString(body, "channel_id", 512);
+    String channelId = ConversationIds.check(PortalRequests.requiredString(body, "channel_id", 512), agentId, "channel_id");
     String model = PortalRequests.optionalString(body, "model", 256);
     if (model != null) {
       int slash = model.indexOf('/');
@@ -425,20 +432,6 @@ public final class ApiVerticle extends VerticleBase {
   private AgentConfig agent(String id, String field) {
     return config.agent(id).orElseThrow(() -> ApiError.badRequest(field, "unknown " + field + " \"" + id + "\"; known: "
         + String.join(", ", config.agents().stream().map(AgentConfig::id).toList())));
-  }
-
-  private void failure(RoutingContext ctx) {
-    Throwable err = ctx.failure();
-    if (err instanceof ApiError e) {
-      ApiError.send(ctx, e.status, e.field, e.getMessage());
-    } else if (ctx.statusCode() == 413) {
-      ApiError.send(ctx, 413, null, "request body is larger than " + config.api().maxBodyBytes() + " bytes");
-    } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-      ApiError.send(ctx, ctx.statusCode(), null, "bad request");
-    } else {
-      log.error("Unhandled error on {} {}", ctx.request().method(), ctx.request().path(), err);
-      ApiError.send(ctx, 500, null, "internal error");
-    }
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {

@@ -5,12 +5,15 @@ import ai.spacebot.config.EventsConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fans the bus's {@link Addresses#EVENTS} out to Server-Sent Events clients.
@@ -18,9 +21,12 @@ import java.util.Set;
  * <p>Event ids are {@code <boot>-<seq>}: a client that reconnects with {@code Last-Event-ID} gets what it
  * missed from a bounded replay buffer, and after a server restart (a new boot) it gets the whole buffer
  * instead of silently nothing. A slow client never slows anyone else: its backlog is bounded, and what
- * does not fit is dropped and reported to it as {@code lagged{skipped}}.
+ * does not fit is dropped and reported to it as {@code lagged{skipped}}. The backlog is bounded in bytes
+ * too (events can be large): a client whose pending bytes pass {@code client_buffer_bytes} is disconnected
+ * and resumes with {@code Last-Event-ID}, so a reader that never reads cannot make the server grow.
  */
 final class EventStream {
+  private static final Logger log = LoggerFactory.getLogger(EventStream.class);
   private record Entry(long seq, String agentId, String channelId, Buffer frame) {}
 
   private final Vertx vertx;
@@ -44,13 +50,18 @@ final class EventStream {
     return clients.size();
   }
 
-  /** Starts streaming to a response; {@code lastEventId} may be null. */
-  void attach(HttpServerResponse response, String agentId, String channelId, String lastEventId) {
+  /**
+   * Starts streaming to a response; {@code lastEventId} may be null.
+   *
+   * @param connection closed if the client falls too far behind
+   */
+  void attach(HttpServerResponse response, HttpConnection connection, String agentId, String channelId,
+      String lastEventId) {
     response.setChunked(true)
         .putHeader("Content-Type", "text/event-stream; charset=utf-8")
         .putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no");
-    Client client = new Client(response, agentId, channelId);
+    Client client = new Client(response, connection, agentId, channelId);
     clients.add(client);
     response.closeHandler(v -> client.close());
     response.exceptionHandler(e -> client.close());
@@ -72,27 +83,35 @@ final class EventStream {
         replay.removeFirst();
       }
     }
-    for (Client c : clients) {
+    // A snapshot: offering may disconnect a client, which removes it from the set.
+    for (Client c : clients.toArray(new Client[0])) {
       c.offer(entry);
     }
   }
 
   private final class Client {
     private final HttpServerResponse response;
+    private final HttpConnection connection;
     private final String agentId;
     private final String channelId;
     private final Deque<Buffer> backlog = new ArrayDeque<>();
+    /** Bytes in {@link #backlog}; the connection's own write queue adds at most one 64 KiB batch beyond it. */
+    private long backlogBytes;
     private long skipped;
     private boolean flushScheduled;
     private boolean closed;
 
-    Client(HttpServerResponse response, String agentId, String channelId) {
+    Client(HttpServerResponse response, HttpConnection connection, String agentId, String channelId) {
       this.response = response;
+      this.connection = connection;
       this.agentId = agentId;
       this.channelId = channelId;
     }
 
     void offer(Entry e) {
+      if (closed) {
+        return;
+      }
       if ((agentId != null && !agentId.equals(e.agentId())) || (channelId != null && !channelId.equals(e.channelId()))) {
         return;
       }
@@ -101,8 +120,16 @@ final class EventStream {
       }
       if (backlog.size() < config.clientBuffer()) {
         backlog.addLast(e.frame());
+        backlogBytes += e.frame().length();
       } else {
         skipped++;
+      }
+      if (backlogBytes > config.clientBufferBytes()) {
+        drain();
+        if (backlogBytes > config.clientBufferBytes()) {
+          disconnect();
+          return;
+        }
       }
       // Events of one event-loop tick go out in one write: one syscall instead of one per event.
       if (!flushScheduled) {
@@ -117,7 +144,16 @@ final class EventStream {
     void close() {
       closed = true;
       backlog.clear();
+      backlogBytes = 0;
       clients.remove(this);
+    }
+
+    /** Cuts off a client that does not read fast enough; it reconnects with Last-Event-ID. */
+    private void disconnect() {
+      log.info("Disconnected a slow event-stream client at {}: {} bytes pending, over events.client_buffer_bytes ({})",
+          connection.remoteAddress(), backlogBytes, config.clientBufferBytes());
+      close();
+      connection.close();
     }
 
     void drain() {
@@ -127,7 +163,9 @@ final class EventStream {
       if (!backlog.isEmpty() && !response.writeQueueFull()) {
         Buffer batch = Buffer.buffer();
         while (!backlog.isEmpty() && batch.length() < 64 * 1024) {
-          batch.appendBuffer(backlog.removeFirst());
+          Buffer frame = backlog.removeFirst();
+          backlogBytes -= frame.length();
+          batch.appendBuffer(frame);
         }
         response.write(batch);
         if (!backlog.isEmpty() && !response.writeQueueFull()) {

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 /** Parsing and validation of request input; each failure names the field. */
 final class PortalRequests {
-  private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9._~-]{1,128}");
+  static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9._~-]{1,128}");
 
   private PortalRequests() {}
 

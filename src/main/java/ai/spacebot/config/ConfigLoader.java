@@ -37,7 +37,8 @@ public final class ConfigLoader {
       Map.entry("messaging", Set.of("telegram", "discord", "default_group_mode")),
       Map.entry("messaging.telegram", MessagingConfigReader.TELEGRAM_KEYS),
       Map.entry("messaging.discord", MessagingConfigReader.DISCORD_KEYS),
-      Map.entry("api", Set.of("port", "bind", "auth_token", "max_message_bytes", "max_body_bytes")),
+      Map.entry("api", Set.of("port", "bind", "auth_token", "max_message_bytes", "max_body_bytes",
+          "idle_timeout_seconds", "request_timeout_ms", "max_connections_per_address")),
       Map.entry("store", Set.of("kind", "postgres")),
       Map.entry("llm", Set.of("timeout_seconds", "providers", "fallbacks", "retry", "cooldown_seconds",
           "quota_cooldown_seconds", "circuit_breaker", "prices", "vision_models")),
@@ -58,7 +59,7 @@ public final class ConfigLoader {
       Map.entry("cortex", Set.of("tick_seconds", "stuck_after_seconds", "maintenance_interval_seconds",
           "association_interval_seconds", "failure_limit", "pause_seconds")),
       Map.entry("delivery", Set.of("max_attempts", "initial_backoff_ms", "max_backoff_ms")),
-      Map.entry("events", Set.of("replay_buffer", "client_buffer", "ping_seconds")),
+      Map.entry("events", Set.of("replay_buffer", "client_buffer", "client_buffer_bytes", "ping_seconds")),
       Map.entry("cluster", Set.of("name", "host", "port", "members")));
 
   private static final Set<String> PROVIDER_KEYS = Set.of("kind", "api_key", "base_url", "default_model", "headers", "api_version");
@@ -126,7 +127,17 @@ public final class ConfigLoader {
         t.string("api.bind", "127.0.0.1"),
         t.string("api.auth_token", null),
         t.integer("api.max_message_bytes", 65536, 1, 10 * 1024 * 1024),
-        t.integer("api.max_body_bytes", 10 * 1024 * 1024, 1024, Integer.MAX_VALUE));
+        t.integer("api.max_body_bytes", 10 * 1024 * 1024, 1024, Integer.MAX_VALUE),
+        t.integer("api.idle_timeout_seconds", 60, 1, 86_400),
+        t.integer("api.request_timeout_ms", 30_000, 100, 3_600_000),
+        t.integer("api.max_connections_per_address", 256, 1, 1_000_000));
+
+    // The event stream's pings are what keep an idle stream from the idle timeout.
+    int pingSeconds = t.integer("events.ping_seconds", 15, 1, 3600);
+    if (api.idleTimeoutSeconds() <= pingSeconds) {
+      throw ConfigTree.bad("api.idle_timeout_seconds", t.find("api.idle_timeout_seconds"), "must be above events.ping_seconds ("
+          + pingSeconds + "), or idle event streams are cut off between pings");
+    }
 
     String kind = t.string("store.kind", StoreConfig.EMBEDDED);
     if (!kind.equals(StoreConfig.EMBEDDED) && !kind.equals(StoreConfig.POSTGRES)) {
@@ -210,7 +221,8 @@ public final class ConfigLoader {
         new EventsConfig(
             t.integer("events.replay_buffer", 1000, 0, 1_000_000),
             t.integer("events.client_buffer", 512, 1, 1_000_000),
-            t.integer("events.ping_seconds", 15, 1, 3600)),
+            t.integer("events.ping_seconds", 15, 1, 3600),
+            t.integer("events.client_buffer_bytes", 1024 * 1024, 1024, Integer.MAX_VALUE)),
         new ClusterConfig(
             false,
             t.string("cluster.name", "spacebot"),

@@ -81,7 +81,17 @@ class ConfigLoaderTest {
     assertThat(config.api().maxMessageBytes()).isEqualTo(65536);
     assertThat(config.api().maxBodyBytes()).isEqualTo(10L * 1024 * 1024);
     assertThat(config.store().kind()).isEqualTo(StoreConfig.EMBEDDED);
-    assertThat(config.events()).isEqualTo(new EventsConfig(1000, 512, 15));
+    assertThat(config.events()).isEqualTo(new EventsConfig(1000, 512, 15, 1024 * 1024));
+    assertThat(config.api().idleTimeoutSeconds()).isEqualTo(60);
+    assertThat(config.api().requestTimeoutMs()).isEqualTo(30_000);
+    assertThat(config.api().maxConnectionsPerAddress()).isEqualTo(256);
+  }
+
+  @Test
+  void anIdleTimeoutThatWouldCutOffQuietEventStreamsIsRefused() {
+    assertThatThrownBy(() -> loadYaml("api:\n  idle_timeout_seconds: 15\nevents:\n  ping_seconds: 15\n", env()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("api.idle_timeout_seconds")
+        .hasMessageContaining("events.ping_seconds");
   }
 
   @Test

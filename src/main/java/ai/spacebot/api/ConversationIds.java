@@ -1,0 +1,32 @@
+package ai.spacebot.api;
+
+import java.util.regex.Pattern;
+
+/**
+ * The conversation ids a client may name: the shapes the adapters produce. Anything else (control
+ * characters, paths, markup, unbounded text) would only ever be stored and echoed back, so it is refused.
+ */
+final class ConversationIds {
+  private static final Pattern TELEGRAM = Pattern.compile("telegram:-?\\d{1,20}(:\\d{1,10})?");
+  private static final Pattern DISCORD = Pattern.compile("discord:(dm:\\d{1,20}|\\d{1,20}:\\d{1,20}(:\\d{1,20})?)");
+  private static final String PORTAL = "portal:chat:";
+  static final String SHAPES = "portal:chat:{agent}:{session}, telegram:{chat}[:{topic}], "
+      + "discord:{guild}:{channel}[:{thread}] or discord:dm:{user}";
+
+  private ConversationIds() {}
+
+  /**
+   * @param agentId the agent the request is for; a portal conversation must be one of its own
+   * @throws ApiError 400 naming {@code field} unless {@code value} has one of the known shapes
+   */
+  static String check(String value, String agentId, String field) {
+    boolean known = TELEGRAM.matcher(value).matches() || DISCORD.matcher(value).matches()
+        || (value.startsWith(PORTAL + agentId + ":")
+            && PortalRequests.SESSION_ID.matcher(value.substring(PORTAL.length() + agentId.length() + 1)).matches());
+    if (!known) {
+      // The value is not echoed: it may hold control characters or markup.
+      throw ApiError.badRequest(field, field + " must be a conversation id of agent \"" + agentId + "\": " + SHAPES);
+    }
+    return value;
+  }
+}
