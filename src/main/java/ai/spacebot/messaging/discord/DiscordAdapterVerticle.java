@@ -71,6 +71,17 @@ public final class DiscordAdapterVerticle extends AdapterVerticle {
     return DiscordNormaliser.PLATFORM;
   }
 
+  /** Idle unless DISCORD_BOT_TOKEN (or messaging.discord) enables it: most servers run without Discord. */
+  @Override
+  protected boolean enabled() {
+    return discord.enabled();
+  }
+
+  @Override
+  protected String disabledHint() {
+    return "set DISCORD_BOT_TOKEN to the bot token from the Discord Developer Portal (or messaging.discord.token)";
+  }
+
   @Override
   public Capabilities capabilities() {
     return new Capabilities(DiscordRenderer.MAX_LENGTH, Dialect.DISCORD, discord.typingIntervalMillis(), true, true,

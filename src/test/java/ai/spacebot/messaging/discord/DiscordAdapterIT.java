@@ -380,6 +380,19 @@ class DiscordAdapterIT {
   }
 
   @Test
+  void withoutATokenTheAdaptersAreDisabledAndSayWhatEnablesThem() throws Exception {
+    try (TestApp plain = TestApp.start(TestApp.envFor(model), Files.createTempDirectory("spacebot-no-platforms"), "",
+        null)) {
+      JsonObject discord = awaitAdapter(plain, "disabled");
+      assertThat(discord.getString("last_error")).contains("DISCORD_BOT_TOKEN");
+      assertThat(discord.getInteger("reconnects")).isZero();
+      assertThat(AppProbe.awaitAdapter(plain.http, "telegram", "disabled", WAIT).getString("last_error"))
+          .contains("TELEGRAM_BOT_TOKEN");
+      assertThat(AppProbe.adapter(plain.http, "portal").getString("state")).isEqualTo("connected");
+    }
+  }
+
+  @Test
   void aRefusedTokenFailsTheAdapterClearlyAndTheWebChatStillAnswers() throws Exception {
     try (TestApp refused = TestApp.start(env("MTIzNDU2.wrong.token"), Files.createTempDirectory("spacebot-discord-token"),
         "", null)) {
