@@ -9,6 +9,7 @@ import ai.spacebot.config.SpacebotConfig;
 import ai.spacebot.llm.routing.ModelInventory;
 import ai.spacebot.messaging.portal.PortalAdapterVerticle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import ai.spacebot.tools.workspace.Sandbox;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -49,6 +50,9 @@ public final class ApiVerticle extends VerticleBase {
   private EventStream events;
   private HttpServer server;
 
+  /** The workers' shell sandbox on this node, as {@code /api/health} reports it. */
+  private final String sandbox;
+
   public ApiVerticle(SpacebotConfig config, Intake intake) {
     this(config, intake, null);
   }
@@ -58,6 +62,8 @@ public final class ApiVerticle extends VerticleBase {
     this.config = config;
     this.intake = intake;
     this.metrics = metrics;
+    // once, off the event loop (it looks for bwrap on disk): what contains the workers' shell commands on this node
+    this.sandbox = new Sandbox(config.worker().sandbox(), config.dataDir()).describe();
   }
 
   @Override
@@ -68,7 +74,7 @@ public final class ApiVerticle extends VerticleBase {
     // Healthy once every process of this node is deployed: the API itself comes up first.
     router.get("/api/health").handler(ctx -> {
       boolean ready = Boolean.TRUE.equals(vertx.sharedData().getLocalMap(NODE_STATE).get(READY));
-      json(ctx, ready ? 200 : 503, new JsonObject().put("status", ready ? "ok" : "starting"));
+      json(ctx, ready ? 200 : 503, new JsonObject().put("status", ready ? "ok" : "starting").put("sandbox", sandbox));
     });
     MessagingRoutes.telegramWebhook(router, vertx, config, config.api().maxBodyBytes());
     router.route("/api/*").handler(this::authorize);

@@ -235,6 +235,7 @@ class PortalEndToEndIT {
     assertThat(status.getJsonArray("agents").getJsonObject(0).getString("id")).isEqualTo("main");
     assertThat(status.getInteger("channels")).isNotNull();
     assertThat(app.http.get("/api/health").json().getString("status")).isEqualTo("ok");
+    assertThat(app.http.get("/api/health").json().getString("sandbox")).startsWith("bubblewrap (network off");
   }
 
   @Test
