@@ -50,8 +50,8 @@ public final class ApiVerticle extends VerticleBase {
   private EventStream events;
   private HttpServer server;
 
-  /** The workers' shell sandbox on this node, as {@code /api/health} reports it. */
-  private final String sandbox;
+  /** The workers' shell sandbox on this node, as {@code /api/health} reports it (looked up at start, off the loop). */
+  private String sandbox;
 
   public ApiVerticle(SpacebotConfig config, Intake intake) {
     this(config, intake, null);
@@ -62,8 +62,6 @@ public final class ApiVerticle extends VerticleBase {
     this.config = config;
     this.intake = intake;
     this.metrics = metrics;
-    // once, off the event loop (it looks for bwrap on disk): what contains the workers' shell commands on this node
-    this.sandbox = new Sandbox(config.worker().sandbox(), config.dataDir()).describe();
   }
 
   @Override
@@ -119,7 +117,9 @@ public final class ApiVerticle extends VerticleBase {
         .setCompressionSupported(false).setHttp2ClearTextEnabled(false).setIdleTimeout(config.api().idleTimeoutSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS));
     ConnectionGuard guard = new ConnectionGuard(vertx, config.api());
-    return events.start()
+    return vertx.executeBlocking(() -> new Sandbox(config.worker().sandbox(), config.dataDir()).describe(), false)
+        .onSuccess(found -> sandbox = found)
+        .compose(found -> events.start())
         .compose(v -> server.connectionHandler(guard::onConnection).requestHandler(guard.requests(router)).listen())
         .onSuccess(s -> log.info("Web chat and API on http://{}:{}", config.api().bind(), s.actualPort()));
   }

@@ -7,7 +7,7 @@ import ai.spacebot.bus.InboundMessage;
 import ai.spacebot.bus.OutboundMessage;
 import ai.spacebot.bus.ProcessKind;
 import ai.spacebot.bus.ProcessReport;
-import ai.spacebot.compactor.HistoryCut;
+import ai.spacebot.llm.context.HistoryCut;
 import ai.spacebot.config.AgentConfig;
 import ai.spacebot.config.ChannelSettings;
 import ai.spacebot.llm.ContextOverflow;

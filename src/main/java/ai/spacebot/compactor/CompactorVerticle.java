@@ -3,6 +3,7 @@ package ai.spacebot.compactor;
 import ai.spacebot.bus.Addresses;
 import ai.spacebot.bus.CompactionCheck;
 import ai.spacebot.bus.CompactionDecision;
+import ai.spacebot.llm.context.CompactionPolicy;
 import ai.spacebot.llm.Prompts;
 import ai.spacebot.config.AgentConfig;
 import ai.spacebot.config.SpacebotConfig;

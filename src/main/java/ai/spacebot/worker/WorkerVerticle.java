@@ -43,14 +43,17 @@ public final class WorkerVerticle extends VerticleBase {
   public Future<?> start() {
     events = new EventPublisher(vertx.eventBus());
     template = Prompts.load("worker.md");
-    sandbox = new Sandbox(config.worker().sandbox(), config.dataDir());
-    // an operator reads here what contains (or does not contain) the commands the agent runs
-    if (config.worker().sandbox().sandboxed() && sandbox.describe().startsWith("unavailable")) {
-      log.warn("Worker shell sandbox: {}; install bubblewrap or set worker.sandbox: none", sandbox.describe());
-    } else {
-      log.info("Worker shell sandbox: {}", sandbox.describe());
-    }
-    return vertx.eventBus().<JsonObject>consumer(Addresses.WORKER_START, this::startWorker).completion();
+    return vertx.executeBlocking(() -> new Sandbox(config.worker().sandbox(), config.dataDir()), false)
+        .compose(found -> {
+          sandbox = found;
+          // an operator reads here what contains (or does not contain) the commands the agent runs
+          if (config.worker().sandbox().sandboxed() && !sandbox.available()) {
+            log.warn("Worker shell sandbox: {}; install bubblewrap or set worker.sandbox: none", sandbox.describe());
+          } else {
+            log.info("Worker shell sandbox: {}", sandbox.describe());
+          }
+          return vertx.eventBus().<JsonObject>consumer(Addresses.WORKER_START, this::startWorker).completion();
+        });
   }
 
   private void startWorker(Message<JsonObject> msg) {

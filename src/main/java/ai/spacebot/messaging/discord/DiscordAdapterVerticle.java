@@ -114,7 +114,10 @@ public final class DiscordAdapterVerticle extends AdapterVerticle {
       if (session == attempt) {
         connection = c;
       } else {
-        c.shutdown();
+        vertx.executeBlocking(() -> {
+          c.shutdown();
+          return null;
+        }, false);
       }
     }).onFailure(attempt.ready::tryFail);
     long timer = vertx.setTimer(READY_TIMEOUT_MS, t -> attempt.ready.tryFail(new IllegalStateException(

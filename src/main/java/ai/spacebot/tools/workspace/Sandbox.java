@@ -23,8 +23,15 @@ public final class Sandbox {
   private final SandboxSettings settings;
   private final Path dataDir;
   private final String bwrap;
+  /** Looked up once: every shell call asks, some on an event loop. Installing bwrap later needs a restart. */
+  private final boolean available;
+  private final boolean prlimit;
 
-  /** @param dataDir the server's data directory, hidden from every command */
+  /**
+   * Looks for bwrap and prlimit on disk: build it off the event loop.
+   *
+   * @param dataDir the server's data directory, hidden from every command
+   */
   public Sandbox(SandboxSettings settings, Path dataDir) {
     this(settings, dataDir, BWRAP);
   }
@@ -33,6 +40,8 @@ public final class Sandbox {
     this.settings = settings;
     this.dataDir = dataDir.toAbsolutePath().normalize();
     this.bwrap = bwrap;
+    this.available = Files.isExecutable(Path.of(bwrap));
+    this.prlimit = Files.isExecutable(Path.of(PRLIMIT));
   }
 
   /** What runs shell commands here, for the startup log and the tool's refusals. */
@@ -47,7 +56,7 @@ public final class Sandbox {
   }
 
   public boolean available() {
-    return Files.isExecutable(Path.of(bwrap));
+    return available;
   }
 
   /** Why a command cannot run, or null when it can. */
@@ -70,7 +79,7 @@ public final class Sandbox {
       return List.of("/bin/sh", "-c", command);
     }
     List<String> argv = new ArrayList<>();
-    if (Files.isExecutable(Path.of(PRLIMIT))) {
+    if (prlimit) {
       argv.addAll(List.of(PRLIMIT, "--as=" + (long) settings.memoryMb() * 1024 * 1024, "--core=0", "--"));
     }
     argv.addAll(List.of(bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"));

@@ -1,4 +1,4 @@
-package ai.spacebot.compactor;
+package ai.spacebot.llm.context;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -180,17 +180,5 @@ class HistoryCutTest {
     List<ChatMessage> out = HistoryCut.forkToFit(h, keepTwo);
     assertThat(out.get(0)).isEqualTo(HistoryCut.dropMarker(6));
     assertThat(out.subList(1, out.size())).containsExactlyElementsOf(h.subList(6, 10));
-  }
-
-  @Test
-  void transcriptRendersToolTrafficAsPlainText() {
-    List<ChatMessage> h = List.of(UserMessage.from("[alice] send the report"), AiMessage.from("On it.", List.of(CALL_1)),
-        ToolExecutionResultMessage.from(CALL_1, "report is due Friday"), AiMessage.from("Done."));
-    assertThat(Transcript.render(h)).isEqualTo("""
-        User: [alice] send the report
-        Assistant: On it.
-        Assistant called tool memory_recall({"query":"report"})
-        Tool result (memory_recall): report is due Friday
-        Assistant: Done.""");
   }
 }

@@ -1,4 +1,4 @@
-package ai.spacebot.compactor;
+package ai.spacebot.llm.context;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package ai.spacebot.compactor;
+package ai.spacebot.llm.context;
 
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;

@@ -1,4 +1,4 @@
-package ai.spacebot.compactor;
+package ai.spacebot.llm.context;
 
 import ai.spacebot.config.CompactionSettings;
 import dev.langchain4j.data.message.AiMessage;

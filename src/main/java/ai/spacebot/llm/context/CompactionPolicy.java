@@ -1,4 +1,4 @@
-package ai.spacebot.compactor;
+package ai.spacebot.llm.context;
 
 import ai.spacebot.bus.CompactionDecision;
 import ai.spacebot.config.CompactionSettings;
