@@ -139,8 +139,11 @@ class ShellToolTest {
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
     // the sleep outlives the call by design; later tests count sleeps
     sleeps().forEach(ProcessHandle::destroy);
-    assertThat(out.text()).isEqualTo("done\n[a background process still holds the output open; anything it writes later "
-        + "is not shown]\n[exit code 0]");
+    // The note is there when our reader held the pipe as the shell exited. If the JDK's reaper got to the pipe
+    // first (the shell is gone within a millisecond), it drained and closed it, and there is no note: both are
+    // right, and which one happens is a race this test must not depend on. What matters is asserted above.
+    assertThat(out.text()).isIn("done\n[a background process still holds the output open; anything it writes later "
+        + "is not shown]\n[exit code 0]", "done\n[exit code 0]");
   }
 
   @Test
