@@ -292,7 +292,8 @@
       div.remove();
       ui.input.value = ui.input.value ? text + '\n' + ui.input.value : text; // nothing typed is lost
       autosize(); updateSend();
-      sendError(e.status === 401 && !state.visitor ? 'Not authorized: paste the API token above, then send again.' : e.message);
+      sendError(e.status !== 401 ? e.message : state.visitor ? 'Your chat session had expired; a new conversation was started. Send again.'
+        : 'Not authorized: paste the API token above, then send again.');
       ui.input.focus();
     }
   }
