@@ -318,6 +318,7 @@
     state.agentId = r.agent_id;
     state.visit = { token: r.token, session_id: r.session_id, expires_at: r.expires_at };
     store.set('visit.' + r.agent_id, JSON.stringify(state.visit));
+    store.set('agent', r.agent_id); // so that a reload continues this conversation
     state.sessionId = r.session_id;
     return true;
   }
