@@ -163,7 +163,10 @@ final class PortalRoutes {
     });
   }
 
-  /** The operator may filter as it likes; a visitor always gets its own conversation's events and nothing else. */
+  /**
+   * The operator may filter as it likes; a visitor always gets its own conversation's events and nothing else, and
+   * of those only what the chat shows (no worker or branch internals, no tool arguments or results).
+   */
   private void events(RoutingContext ctx) {
     String agentId = ctx.request().getParam("agent_id");
     if (agentId != null) {
@@ -185,7 +188,7 @@ final class PortalRoutes {
     if (lastEventId == null) {
       lastEventId = ctx.request().getParam("last_event_id");
     }
-    events.attach(ctx.response(), ctx.request().connection(), agentId, channelId, lastEventId);
+    events.attach(ctx.response(), ctx.request().connection(), agentId, channelId, lastEventId, !caller.operator());
   }
 
   private static boolean owns(RoutingContext ctx, Caller caller, String agentId, String sessionId, String what) {

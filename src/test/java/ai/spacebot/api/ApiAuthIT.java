@@ -1,11 +1,16 @@
 package ai.spacebot.api;
 
+import static ai.spacebot.testkit.RoleScript.Role.BRANCH;
+import static ai.spacebot.testkit.RoleScript.Role.CHANNEL;
+import static ai.spacebot.testkit.RoleScript.reply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.spacebot.config.ApiConfig;
 import ai.spacebot.config.SpacebotConfig;
 import ai.spacebot.testkit.Await;
+import ai.spacebot.testkit.ModelStep;
+import ai.spacebot.testkit.RoleScript;
 import ai.spacebot.testkit.ScriptedModelServer;
 import ai.spacebot.testkit.SseClient;
 import ai.spacebot.testkit.TestApp;
@@ -195,6 +200,39 @@ class ApiAuthIT {
     JsonArray otherHistory = call(app, "GET", "/api/portal/history?agent_id=main&session_id=" + other, operator).json()
         .getJsonArray("messages");
     assertThat(otherHistory.stream().map(o -> ((JsonObject) o).getString("text"))).doesNotContain("intruding");
+  }
+
+  @Test
+  void aVisitorSeesWhatTheChatShowsButNoBranchOrToolInternals() throws Exception {
+    Session visitor = session(app, "main");
+    String hidden = "hidden-memory-" + UUID.randomUUID();
+    RoleScript.on(model)
+        .then(CHANNEL, RoleScript.call("branch", new JsonObject().put("description", "Remember " + hidden)))
+        .then(CHANNEL, ModelStep.toolCall("skip", "{}"))
+        .then(BRANCH, RoleScript.call("memory_save", new JsonObject().put("content", hidden).put("memory_type", "fact")))
+        .then(BRANCH, ModelStep.text("Saved " + hidden))
+        .then(CHANNEL, reply("Noted."));
+    try (RawSse own = RawSse.open(app.port, "/api/events?token=" + enc(visitor.token), Map.of());
+        SseClient operator = SseClient.connect(app.url("/api/events?channel_id=" + enc(visitor.conversationId)),
+            Map.of("Authorization", "Bearer " + TOKEN))) {
+      assertThat(call(app, "POST", "/api/portal/send", sendBody("main", visitor.sessionId, "note this"), visitor.auth())
+          .status).isEqualTo(200);
+      // The operator, on the same conversation, sees the branch and its tool's arguments.
+      assertThat(operator.await("tool_started", j -> "memory_save".equals(j.getString("tool_name")), WAIT).data())
+          .contains(hidden);
+      operator.await("branch_completed", null, WAIT);
+      operator.await("outbound_message", j -> "Noted.".equals(j.getString("text")), WAIT);
+      own.awaitText("Noted.", WAIT);
+      String seen = own.text();
+      assertThat(seen).doesNotContain(hidden).doesNotContain("branch_started").doesNotContain("branch_completed")
+          .doesNotContain("\"args\"").doesNotContain("\"result\"");
+      // The chat still learns which tool runs, to say so.
+      assertThat(dataLines(seen)).anySatisfy(d -> assertThat(new JsonObject(d)).isEqualTo(new JsonObject()
+          .put("type", "tool_started").put("agent_id", "main").put("channel_id", visitor.conversationId)
+          .put("tool_name", "branch")));
+    } finally {
+      model.reset();
+    }
   }
 
   @Test
