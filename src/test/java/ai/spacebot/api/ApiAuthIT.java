@@ -1,57 +1,53 @@
 package ai.spacebot.api;
 
+import static ai.spacebot.api.ApiCalls.UNAUTHORIZED;
+import static ai.spacebot.api.ApiCalls.WAIT;
+import static ai.spacebot.api.ApiCalls.assertForbidden;
+import static ai.spacebot.api.ApiCalls.call;
+import static ai.spacebot.api.ApiCalls.dataLines;
+import static ai.spacebot.api.ApiCalls.enc;
+import static ai.spacebot.api.ApiCalls.eventId;
+import static ai.spacebot.api.ApiCalls.readKey;
+import static ai.spacebot.api.ApiCalls.sendBody;
+import static ai.spacebot.api.ApiCalls.session;
+import static ai.spacebot.api.ApiCalls.withApi;
+import static ai.spacebot.api.ApiCalls.withPort0;
 import static ai.spacebot.testkit.RoleScript.Role.BRANCH;
 import static ai.spacebot.testkit.RoleScript.Role.CHANNEL;
 import static ai.spacebot.testkit.RoleScript.reply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.spacebot.config.ApiConfig;
+import ai.spacebot.api.ApiCalls.Res;
+import ai.spacebot.api.ApiCalls.Session;
 import ai.spacebot.config.SpacebotConfig;
-import ai.spacebot.testkit.Await;
 import ai.spacebot.testkit.ModelStep;
+import ai.spacebot.testkit.RawSse;
 import ai.spacebot.testkit.RoleScript;
 import ai.spacebot.testkit.ScriptedModelServer;
 import ai.spacebot.testkit.SseClient;
 import ai.spacebot.testkit.TestApp;
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.Socket;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.slf4j.LoggerFactory;
 
 /**
  * Who may call what on the control API (issue 12 §6): the operator token opens every route, a web-chat session
@@ -59,11 +55,7 @@ import org.slf4j.LoggerFactory;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApiAuthIT {
-  private static final Duration WAIT = Duration.ofSeconds(20);
   private static final String TOKEN = "operator-" + UUID.randomUUID();
-  private static final JsonObject UNAUTHORIZED = new JsonObject().put("error", "unauthorized");
-  private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
   /** The routes anyone may call, as "METHOD path" (the static web-chat page is the prefix route "/"). */
   private static final Set<String> OPEN = Set.of("GET /api/health", "POST /api/portal/session");
   private static final Set<String> VISITOR = Set.of("POST /api/portal/send", "GET /api/portal/history", "GET /api/events");
@@ -96,11 +88,11 @@ class ApiAuthIT {
     for (String[] p : probes) {
       Res r = call(app, p[0], p[1], Map.of());
       if (OPEN.contains(p[0] + " " + p[2])) {
-        assertThat(r.status).as("%s %s is open", p[0], p[1]).isIn(200, 503);
+        assertThat(r.status()).as("%s %s is open", p[0], p[1]).isIn(200, 503);
       } else {
-        assertThat(r.status).as("%s %s without a token: %s", p[0], p[1], r.body).isEqualTo(401);
+        assertThat(r.status()).as("%s %s without a token: %s", p[0], p[1], r.body()).isEqualTo(401);
         assertThat(r.json()).as("%s %s", p[0], p[1]).isEqualTo(UNAUTHORIZED);
-        assertThat(call(app, p[0], p[1], Map.of("Authorization", "Bearer " + TOKEN + "x")).status)
+        assertThat(call(app, p[0], p[1], Map.of("Authorization", "Bearer " + TOKEN + "x")).status())
             .as("%s %s with a wrong token", p[0], p[1]).isEqualTo(401);
       }
     }
@@ -115,7 +107,7 @@ class ApiAuthIT {
         continue;
       }
       Res r = call(app, p[0], p[1], visitor.auth());
-      assertThat(r.status).as("%s %s with a session token: %s", p[0], p[1], r.body).isEqualTo(403);
+      assertThat(r.status()).as("%s %s with a session token: %s", p[0], p[1], r.body()).isEqualTo(403);
       assertThat(r.json().getString("error")).isEqualTo("forbidden");
       assertThat(r.json().getString("reason")).as("says why").contains("operator token");
     }
@@ -124,13 +116,13 @@ class ApiAuthIT {
   @Test
   void theOperatorTokenOpensTheRoutes() {
     Map<String, String> auth = Map.of("Authorization", "Bearer " + TOKEN);
-    assertThat(call(app, "GET", "/api/status", auth).status).isEqualTo(200);
-    assertThat(call(app, "GET", "/api/channels", auth).status).isEqualTo(200);
-    assertThat(call(app, "GET", "/api/agents/memories?agent_id=main", auth).status).isEqualTo(200);
-    assertThat(call(app, "GET", "/metrics", auth).status).isEqualTo(200);
+    assertThat(call(app, "GET", "/api/status", auth).status()).isEqualTo(200);
+    assertThat(call(app, "GET", "/api/channels", auth).status()).isEqualTo(200);
+    assertThat(call(app, "GET", "/api/agents/memories?agent_id=main", auth).status()).isEqualTo(200);
+    assertThat(call(app, "GET", "/metrics", auth).status()).isEqualTo(200);
     // The page and its assets are open: a visitor must be able to load them.
-    assertThat(call(app, "GET", "/", Map.of()).status).isEqualTo(200);
-    assertThat(call(app, "GET", "/app.js", Map.of()).body).contains("/api/portal/session");
+    assertThat(call(app, "GET", "/", Map.of()).status()).isEqualTo(200);
+    assertThat(call(app, "GET", "/app.js", Map.of()).body()).contains("/api/portal/session");
   }
 
   @Test
@@ -144,7 +136,7 @@ class ApiAuthIT {
           assertThat(new JsonObject(e.body())).isEqualTo(UNAUTHORIZED);
         });
     // Other routes do not read ?token= (it would end up in proxies' logs).
-    assertThat(call(app, "GET", "/api/status?token=" + enc(TOKEN), Map.of()).status).isEqualTo(401);
+    assertThat(call(app, "GET", "/api/status?token=" + enc(TOKEN), Map.of()).status()).isEqualTo(401);
   }
 
   // ---- a visitor's session ----
@@ -156,43 +148,43 @@ class ApiAuthIT {
     String otherSecret = "other-secret-" + UUID.randomUUID();
     String mine = "mine-" + UUID.randomUUID();
     Map<String, String> operator = Map.of("Authorization", "Bearer " + TOKEN);
-    try (RawSse own = RawSse.open(app.port, "/api/events?token=" + enc(visitor.token), Map.of());
+    try (RawSse own = RawSse.open(app.port, "/api/events?token=" + enc(visitor.token()), Map.of());
         SseClient all = SseClient.connect(app.url("/api/events"), operator)) {
       // Another conversation, on the unfiltered stream the operator sees.
-      assertThat(call(app, "POST", "/api/portal/send", sendBody("main", other, otherSecret), operator).status).isEqualTo(200);
+      assertThat(call(app, "POST", "/api/portal/send", sendBody("main", other, otherSecret), operator).status()).isEqualTo(200);
       all.await("inbound_message", j -> otherSecret.equals(j.getString("text")), WAIT);
       all.await("outbound_message", j -> PortalConversations.id("main", other).equals(j.getString("channel_id")), WAIT);
 
-      Res sent = call(app, "POST", "/api/portal/send", sendBody("main", visitor.sessionId, mine), visitor.auth());
-      assertThat(sent.status).as(sent.body).isEqualTo(200);
+      Res sent = call(app, "POST", "/api/portal/send", sendBody("main", visitor.sessionId(), mine), visitor.auth());
+      assertThat(sent.status()).as(sent.body()).isEqualTo(200);
       own.awaitText(mine, WAIT);
       own.awaitText("\"type\":\"outbound_message\"", WAIT);
       String seen = own.text();
-      assertThat(seen).contains(visitor.conversationId).doesNotContain(otherSecret).doesNotContain(other);
+      assertThat(seen).contains(visitor.conversationId()).doesNotContain(otherSecret).doesNotContain(other);
       assertThat(dataLines(seen)).isNotEmpty().allSatisfy(data ->
-          assertThat(new JsonObject(data).getString("channel_id")).as(data).isEqualTo(visitor.conversationId));
+          assertThat(new JsonObject(data).getString("channel_id")).as(data).isEqualTo(visitor.conversationId()));
 
       // Resuming from the start of the replay buffer is filtered just the same.
       String boot = eventId(seen).substring(0, eventId(seen).lastIndexOf('-'));
-      try (RawSse resumed = RawSse.open(app.port, "/api/events?token=" + enc(visitor.token),
+      try (RawSse resumed = RawSse.open(app.port, "/api/events?token=" + enc(visitor.token()),
           Map.of("Last-Event-ID", boot + "-0"))) {
         resumed.awaitText(mine, WAIT);
         resumed.awaitText("\"type\":\"outbound_message\"", WAIT);
         assertThat(resumed.text()).doesNotContain(otherSecret).doesNotContain(other);
         assertThat(dataLines(resumed.text())).allSatisfy(data ->
-            assertThat(new JsonObject(data).getString("channel_id")).isEqualTo(visitor.conversationId));
+            assertThat(new JsonObject(data).getString("channel_id")).isEqualTo(visitor.conversationId()));
       }
     }
 
-    Res history = call(app, "GET", "/api/portal/history?agent_id=main&session_id=" + visitor.sessionId, visitor.auth());
-    assertThat(history.status).isEqualTo(200);
+    Res history = call(app, "GET", "/api/portal/history?agent_id=main&session_id=" + visitor.sessionId(), visitor.auth());
+    assertThat(history.status()).isEqualTo(200);
     JsonArray messages = history.json().getJsonArray("messages");
     assertThat(messages.getJsonObject(0).getString("text")).isEqualTo(mine);
 
     assertForbidden(call(app, "GET", "/api/portal/history?agent_id=main&session_id=" + other, visitor.auth()));
     assertForbidden(call(app, "POST", "/api/portal/send", sendBody("main", other, "intruding"), visitor.auth()));
     assertForbidden(call(app, "GET", "/api/events?channel_id=" + enc(PortalConversations.id("main", other)) + "&token="
-        + enc(visitor.token), Map.of()));
+        + enc(visitor.token()), Map.of()));
     assertForbidden(call(app, "GET", "/api/channels", visitor.auth()));
     assertForbidden(call(app, "GET", "/api/agents/memories?agent_id=main", visitor.auth()));
     assertForbidden(call(app, "GET", "/api/status", visitor.auth()));
@@ -212,11 +204,11 @@ class ApiAuthIT {
         .then(BRANCH, RoleScript.call("memory_save", new JsonObject().put("content", hidden).put("memory_type", "fact")))
         .then(BRANCH, ModelStep.text("Saved " + hidden))
         .then(CHANNEL, reply("Noted."));
-    try (RawSse own = RawSse.open(app.port, "/api/events?token=" + enc(visitor.token), Map.of());
-        SseClient operator = SseClient.connect(app.url("/api/events?channel_id=" + enc(visitor.conversationId)),
+    try (RawSse own = RawSse.open(app.port, "/api/events?token=" + enc(visitor.token()), Map.of());
+        SseClient operator = SseClient.connect(app.url("/api/events?channel_id=" + enc(visitor.conversationId())),
             Map.of("Authorization", "Bearer " + TOKEN))) {
-      assertThat(call(app, "POST", "/api/portal/send", sendBody("main", visitor.sessionId, "note this"), visitor.auth())
-          .status).isEqualTo(200);
+      assertThat(call(app, "POST", "/api/portal/send", sendBody("main", visitor.sessionId(), "note this"), visitor.auth())
+          .status()).isEqualTo(200);
       // The operator, on the same conversation, sees the branch and its tool's arguments.
       assertThat(operator.await("tool_started", j -> "memory_save".equals(j.getString("tool_name")), WAIT).data())
           .contains(hidden);
@@ -228,7 +220,7 @@ class ApiAuthIT {
           .doesNotContain("\"args\"").doesNotContain("\"result\"");
       // The chat still learns which tool runs, to say so.
       assertThat(dataLines(seen)).anySatisfy(d -> assertThat(new JsonObject(d)).isEqualTo(new JsonObject()
-          .put("type", "tool_started").put("agent_id", "main").put("channel_id", visitor.conversationId)
+          .put("type", "tool_started").put("agent_id", "main").put("channel_id", visitor.conversationId())
           .put("tool_name", "branch")));
     } finally {
       model.reset();
@@ -240,27 +232,27 @@ class ApiAuthIT {
     Session real = session(app, "main");
     byte[] key = readKey(app);
     long now = System.currentTimeMillis() / 1000;
-    String expired = new SessionTokens(key).issue("main", real.sessionId, now - 5);
-    String forged = new SessionTokens(new byte[32]).issue("main", real.sessionId, now + 3600);
-    int dot = real.token.lastIndexOf('.');
-    String payload = real.token.substring(SessionTokens.PREFIX.length(), dot);
-    String otherPayload = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(new JsonObject()
+    String expired = new SessionTokens(key).issue("main", real.sessionId(), now - 5);
+    String forged = new SessionTokens(new byte[32]).issue("main", real.sessionId(), now + 3600);
+    int dot = real.token().lastIndexOf('.');
+    String payload = real.token().substring(SessionTokens.PREFIX.length(), dot);
+    String otherPayload = Base64.getUrlEncoder().withoutPadding().encodeToString(new JsonObject()
         .put("a", "main").put("s", "someone-else").put("x", now + 3600).encode().getBytes(StandardCharsets.UTF_8));
-    String tampered = SessionTokens.PREFIX + otherPayload + real.token.substring(dot);
-    String flipped = real.token.substring(0, real.token.length() - 2)
-        + (real.token.charAt(real.token.length() - 2) == 'A' ? 'B' : 'A') + real.token.charAt(real.token.length() - 1);
+    String tampered = SessionTokens.PREFIX + otherPayload + real.token().substring(dot);
+    String flipped = real.token().substring(0, real.token().length() - 2)
+        + (real.token().charAt(real.token().length() - 2) == 'A' ? 'B' : 'A') + real.token().charAt(real.token().length() - 1);
     assertThat(payload).isNotEqualTo(otherPayload);
     for (String bad : List.of(expired, forged, tampered, flipped, SessionTokens.PREFIX + "x.y", SessionTokens.PREFIX)) {
       Map<String, String> auth = Map.of("Authorization", "Bearer " + bad);
-      assertThat(call(app, "POST", "/api/portal/send", sendBody("main", real.sessionId, "hi"), auth).json())
+      assertThat(call(app, "POST", "/api/portal/send", sendBody("main", real.sessionId(), "hi"), auth).json())
           .as(bad).isEqualTo(UNAUTHORIZED);
-      Res history = call(app, "GET", "/api/portal/history?agent_id=main&session_id=" + real.sessionId, auth);
-      assertThat(history.status).as(bad).isEqualTo(401);
+      Res history = call(app, "GET", "/api/portal/history?agent_id=main&session_id=" + real.sessionId(), auth);
+      assertThat(history.status()).as(bad).isEqualTo(401);
       assertThat(history.json()).isEqualTo(UNAUTHORIZED);
-      assertThat(call(app, "GET", "/api/events?token=" + enc(bad), Map.of()).status).as(bad).isEqualTo(401);
+      assertThat(call(app, "GET", "/api/events?token=" + enc(bad), Map.of()).status()).as(bad).isEqualTo(401);
     }
     // The real one still works.
-    assertThat(call(app, "GET", "/api/portal/history?agent_id=main&session_id=" + real.sessionId, real.auth()).status)
+    assertThat(call(app, "GET", "/api/portal/history?agent_id=main&session_id=" + real.sessionId(), real.auth()).status())
         .isEqualTo(200);
   }
 
@@ -268,14 +260,14 @@ class ApiAuthIT {
   void aSessionIsRenewedWithItsTokenAndOnlyTheOperatorNamesOne() {
     Session first = session(app, "main");
     Res renewed = call(app, "POST", "/api/portal/session", new JsonObject().put("agent_id", "main").encode(), first.auth());
-    assertThat(renewed.status).isEqualTo(200);
-    assertThat(renewed.json().getString("session_id")).isEqualTo(first.sessionId);
-    assertThat(renewed.json().getString("conversation_id")).isEqualTo(first.conversationId);
+    assertThat(renewed.status()).isEqualTo(200);
+    assertThat(renewed.json().getString("session_id")).isEqualTo(first.sessionId());
+    assertThat(renewed.json().getString("conversation_id")).isEqualTo(first.conversationId());
     assertThat(renewed.json().getLong("expires_at")).isGreaterThan(System.currentTimeMillis() + 3_600_000L);
     assertThat(renewed.json().getJsonArray("agents").getJsonObject(0).getString("id")).isEqualTo("main");
     // Without a token: a new, unguessable session.
     Session second = session(app, "main");
-    assertThat(second.sessionId).isNotEqualTo(first.sessionId).matches("[0-9a-f-]{36}");
+    assertThat(second.sessionId()).isNotEqualTo(first.sessionId()).matches("[0-9a-f-]{36}");
 
     String body = new JsonObject().put("agent_id", "main").put("session_id", "chosen").encode();
     Res visitorNames = call(app, "POST", "/api/portal/session", body, first.auth());
@@ -283,9 +275,9 @@ class ApiAuthIT {
     Res operatorNames = call(app, "POST", "/api/portal/session", body, Map.of("Authorization", "Bearer " + TOKEN));
     assertThat(operatorNames.json().getString("session_id")).isEqualTo("chosen");
     Res unknown = call(app, "POST", "/api/portal/session", new JsonObject().put("agent_id", "nobody").encode(), Map.of());
-    assertThat(unknown.status).isEqualTo(400);
+    assertThat(unknown.status()).isEqualTo(400);
     assertThat(unknown.json().getString("field")).isEqualTo("agent_id");
-    assertThat(call(app, "POST", "/api/portal/session", "[1]", Map.of()).status).isEqualTo(400);
+    assertThat(call(app, "POST", "/api/portal/session", "[1]", Map.of()).status()).isEqualTo(400);
   }
 
   @Test
@@ -300,8 +292,8 @@ class ApiAuthIT {
   @Test
   void aVisitorsMessageHasNoAuthorityAndTheOperatorsHas() {
     Session visitor = session(app, "main");
-    try (SseClient events = SseClient.connect(app.url("/api/events?token=" + enc(visitor.token)), Map.of())) {
-      assertThat(call(app, "POST", "/api/portal/send", sendBody("main", visitor.sessionId, "/whoami"), visitor.auth()).status)
+    try (SseClient events = SseClient.connect(app.url("/api/events?token=" + enc(visitor.token())), Map.of())) {
+      assertThat(call(app, "POST", "/api/portal/send", sendBody("main", visitor.sessionId(), "/whoami"), visitor.auth()).status())
           .isEqualTo(200);
       String reply = events.await("outbound_message", null, WAIT).json().getString("text");
       assertThat(reply).contains("You cannot change its mode and model.");
@@ -310,7 +302,7 @@ class ApiAuthIT {
     Map<String, String> operator = Map.of("Authorization", "Bearer " + TOKEN);
     try (SseClient events = SseClient.connect(app.url("/api/events?channel_id="
         + enc(PortalConversations.id("main", session))), operator)) {
-      assertThat(call(app, "POST", "/api/portal/send", sendBody("main", session, "/whoami"), operator).status).isEqualTo(200);
+      assertThat(call(app, "POST", "/api/portal/send", sendBody("main", session, "/whoami"), operator).status()).isEqualTo(200);
       assertThat(events.await("outbound_message", null, WAIT).json().getString("text"))
           .contains("You can change its mode and model.");
     }
@@ -324,120 +316,22 @@ class ApiAuthIT {
     for (String bad : List.of("../..", "portal:chat:main:a/b", "x\u0000y", "<b>", "portal:chat:nobody:s")) {
       Res r = call(app, "POST", "/api/channels/cancel-process",
           new JsonObject().put("channel_id", bad).put("process_id", "p1").encode(), operator);
-      assertThat(r.status).as(bad).isEqualTo(400);
+      assertThat(r.status()).as(bad).isEqualTo(400);
       assertThat(r.json().getString("field")).isEqualTo("channel_id");
-      assertThat(r.body).doesNotContain(bad);
+      assertThat(r.body()).doesNotContain(bad);
     }
     Res wrongAgent = call(app, "POST", "/api/channels/cancel-process", new JsonObject().put("agent_id", "main")
         .put("channel_id", "portal:chat:other:s").put("process_id", "p1").encode(), operator);
-    assertThat(wrongAgent.status).isEqualTo(400);
+    assertThat(wrongAgent.status()).isEqualTo(400);
     for (JsonObject good : List.of(
         new JsonObject().put("channel_id", "portal:chat:main:s1").put("process_id", "p1"),
         new JsonObject().put("agent_id", "main").put("channel_id", "telegram:-100123").put("process_id", "p1"))) {
       Res r = call(app, "POST", "/api/channels/cancel-process", good.encode(), operator);
-      assertThat(r.status).as(r.body).isEqualTo(404); // well-formed, but nothing runs there
+      assertThat(r.status()).as(r.body()).isEqualTo(404); // well-formed, but nothing runs there
     }
   }
 
-  // ---- an API without a token ----
-
-  @Nested
-  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-  class WithoutATokenOnEveryInterface {
-    private TestApp open;
-    private ListAppender<ILoggingEvent> logged;
-
-    @BeforeAll
-    void startOpen() throws IOException {
-      logged = new ListAppender<>();
-      logged.start();
-      guardLogger().addAppender(logged);
-      Map<String, String> env = new HashMap<>(TestApp.envFor(model));
-      env.put("SPACEBOT_BIND", "0.0.0.0");
-      open = TestApp.start(env, Files.createTempDirectory("spacebot-test"), "api:\n  sessions_per_address_per_hour: 3\n", null);
-    }
-
-    @AfterAll
-    void stopOpen() {
-      guardLogger().detachAppender(logged);
-      if (open != null) {
-        open.close();
-      }
-    }
-
-    @Test
-    void startingWarnsThatAnyoneCanOperateIt() {
-      // The test below logs more warnings through the same logger: only the start's is counted.
-      List<ILoggingEvent> warnings = logged.list.stream().filter(e -> e.getLevel() == Level.WARN)
-          .filter(e -> e.getFormattedMessage().contains("0.0.0.0")).toList();
-      assertThat(warnings).hasSize(1);
-      assertThat(warnings.get(0).getFormattedMessage())
-          .contains("listens on 0.0.0.0 without api.auth_token").contains("Set api.auth_token");
-    }
-
-    @Test
-    void noWarningOnLoopbackOrWithAToken() {
-      List<ILoggingEvent> quiet = new ArrayList<>();
-      ListAppender<ILoggingEvent> more = new ListAppender<>();
-      more.start();
-      guardLogger().addAppender(more);
-      try {
-        ApiGuard.warnIfExposed(withApi(open.running().config(), "127.0.0.1", null));
-        ApiGuard.warnIfExposed(withApi(open.running().config(), "localhost", null));
-        ApiGuard.warnIfExposed(withApi(open.running().config(), "::1", null));
-        ApiGuard.warnIfExposed(withApi(open.running().config(), "0.0.0.0", "set"));
-        quiet.addAll(more.list);
-        ApiGuard.warnIfExposed(withApi(open.running().config(), "::", null));
-      } finally {
-        guardLogger().detachAppender(more);
-      }
-      assertThat(quiet).isEmpty();
-      assertThat(more.list).hasSize(1);
-    }
-
-    @Test
-    void whoeverReachesItIsTheOperatorButASessionTokenStillMakesAVisitor() {
-      assertThat(call(open, "GET", "/api/channels", Map.of()).status).isEqualTo(200);
-      String session = "anon-" + UUID.randomUUID();
-      try (SseClient events = SseClient.connect(open.url("/api/events?channel_id="
-          + enc(PortalConversations.id("main", session))), Map.of())) {
-        assertThat(call(open, "POST", "/api/portal/send", sendBody("main", session, "/whoami"), Map.of()).status).isEqualTo(200);
-        assertThat(events.await("outbound_message", null, WAIT).json().getString("text"))
-            .contains("You can change its mode and model.");
-      }
-      // Minted with the installation's key, so the test below keeps every session of this address's allowance.
-      String visitor = new SessionTokens(readKey(open)).issue("main", "v-" + UUID.randomUUID(),
-          System.currentTimeMillis() / 1000 + 60);
-      assertForbidden(call(open, "GET", "/api/channels", Map.of("Authorization", "Bearer " + visitor)));
-      assertThat(call(open, "GET", "/api/channels", Map.of("Authorization", "Bearer " + SessionTokens.PREFIX + "forged.x"))
-          .status).isEqualTo(401);
-    }
-
-    @Test
-    void newSessionsPerAddressAreBounded() {
-      Session last = null;
-      Res r;
-      int opened = 0;
-      while ((r = call(open, "POST", "/api/portal/session", "{}", Map.of())).status == 200) {
-        last = new Session(r.json());
-        opened++;
-      }
-      assertThat(opened).isEqualTo(3);
-      assertThat(r.status).isEqualTo(429);
-      assertThat(r.json().getString("error")).contains("api.sessions_per_address_per_hour");
-      assertThat(Long.parseLong(r.headers.get("retry-after"))).isBetween(1L, 1200L);
-      if (last != null) {
-        // Renewing is not a new session, so it is not counted.
-        assertThat(call(open, "POST", "/api/portal/session", "{}", last.auth()).status).isEqualTo(200);
-      }
-    }
-
-    private Logger guardLogger() {
-      return (Logger) LoggerFactory.getLogger(ApiGuard.class);
-    }
-  }
-
-  // ---- helpers ----
+  // ---- the routes ----
 
   /** Every route of a live API router as {method, concrete path, declared path}. */
   private List<String[]> probes() {
@@ -473,168 +367,5 @@ class ApiAuthIT {
       }
     }
     return probes;
-  }
-
-  private static byte[] readKey(TestApp on) {
-    try {
-      return Files.readAllBytes(on.dataDir.resolve(SessionTokens.KEY_FILE));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static SpacebotConfig withPort0(SpacebotConfig c) {
-    return withApi(c, c.api().bind(), c.api().authToken(), 0);
-  }
-
-  private static SpacebotConfig withApi(SpacebotConfig c, String bind, String token) {
-    return withApi(c, bind, token, c.api().port());
-  }
-
-  private static SpacebotConfig withApi(SpacebotConfig c, String bind, String token, int port) {
-    ApiConfig a = c.api();
-    ApiConfig api = new ApiConfig(port, bind, token, a.maxMessageBytes(), a.maxBodyBytes(), a.idleTimeoutSeconds(),
-        a.requestTimeoutMs(), a.maxConnectionsPerAddress(), a.sessionTtlHours(), a.sessionsPerAddressPerHour());
-    return new SpacebotConfig(c.dataDir(), api, c.store(), c.llm(), c.agents(), c.channel(), c.branch(), c.worker(),
-        c.compaction(), c.cortex(), c.delivery(), c.messaging(), c.events(), c.cluster());
-  }
-
-  private record Session(String token, String sessionId, String conversationId) {
-    Session(JsonObject r) {
-      this(r.getString("token"), r.getString("session_id"), r.getString("conversation_id"));
-    }
-
-    Map<String, String> auth() {
-      return Map.of("Authorization", "Bearer " + token);
-    }
-  }
-
-  private static Session session(TestApp on, String agent) {
-    Res r = call(on, "POST", "/api/portal/session", new JsonObject().put("agent_id", agent).encode(), Map.of());
-    assertThat(r.status).as(r.body).isEqualTo(200);
-    Session s = new Session(r.json());
-    assertThat(s.token).startsWith(SessionTokens.PREFIX);
-    assertThat(s.conversationId).isEqualTo(PortalConversations.id(agent, s.sessionId));
-    return s;
-  }
-
-  private static String sendBody(String agent, String session, String text) {
-    return new JsonObject().put("agent_id", agent).put("session_id", session).put("sender_name", "Vi")
-        .put("message", text).encode();
-  }
-
-  private static void assertForbidden(Res r) {
-    assertThat(r.status).as(r.body).isEqualTo(403);
-    assertThat(r.json().getString("error")).isEqualTo("forbidden");
-    assertThat(r.json().getString("reason")).isNotBlank();
-  }
-
-  private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
-  private static List<String> dataLines(String raw) {
-    List<String> out = new ArrayList<>();
-    Matcher m = Pattern.compile("^data: (\\{.*})$", Pattern.MULTILINE).matcher(raw);
-    while (m.find()) {
-      if (!m.group(1).equals("{}")) { // pings
-        out.add(m.group(1));
-      }
-    }
-    return out;
-  }
-
-  private static String eventId(String raw) {
-    Matcher m = Pattern.compile("^id: (\\S+)$", Pattern.MULTILINE).matcher(raw);
-    assertThat(m.find()).as("an event id in %s", raw).isTrue();
-    return m.group(1);
-  }
-
-  private record Res(int status, String body, Map<String, String> headers) {
-    JsonObject json() {
-      return new JsonObject(body);
-    }
-  }
-
-  private static Res call(TestApp on, String method, String path, Map<String, String> headers) {
-    return call(on, method, path, method.equals("POST") || method.equals("PUT") ? "{}" : null, headers);
-  }
-
-  private static Res call(TestApp on, String method, String path, String body, Map<String, String> headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(on.url(path))).timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) {
-      b.header("Content-Type", "application/json");
-    }
-    headers.forEach(b::header);
-    try {
-      // An event stream answers 200 and stays open: read only its head.
-      HttpResponse<InputStream> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-      Map<String, String> h = new HashMap<>();
-      r.headers().map().forEach((k, v) -> h.put(k.toLowerCase(), v.get(0)));
-      String text;
-      try (InputStream in = r.body()) {
-        text = h.getOrDefault("content-type", "").startsWith("text/event-stream") ? "" : new String(in.readAllBytes(),
-            StandardCharsets.UTF_8);
-      }
-      return new Res(r.statusCode(), text, h);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** An event stream read as raw bytes off a socket: what the server wrote, nothing parsed away. */
-  private static final class RawSse implements AutoCloseable {
-    private final Socket socket;
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    private final Thread reader;
-
-    private RawSse(Socket socket) {
-      this.socket = socket;
-      this.reader = new Thread(() -> {
-        byte[] buf = new byte[8192];
-        try (InputStream in = socket.getInputStream()) {
-          int n;
-          while ((n = in.read(buf)) > 0) {
-            synchronized (bytes) {
-              bytes.write(buf, 0, n);
-            }
-          }
-        } catch (IOException closed) {
-          // the test closed it
-        }
-      }, "raw-sse");
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    static RawSse open(int port, String target, Map<String, String> headers) throws IOException {
-      Socket s = new Socket("127.0.0.1", port);
-      StringBuilder req = new StringBuilder("GET " + target + " HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n");
-      headers.forEach((k, v) -> req.append(k).append(": ").append(v).append("\r\n"));
-      s.getOutputStream().write(req.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
-      RawSse sse = new RawSse(s);
-      Await.until(() -> sse.text().contains("retry: 2000"), WAIT, "the stream opened: " + target);
-      assertThat(sse.text()).startsWith("HTTP/1.1 200");
-      return sse;
-    }
-
-    String text() {
-      synchronized (bytes) {
-        return bytes.toString(StandardCharsets.UTF_8);
-      }
-    }
-
-    void awaitText(String s, Duration within) {
-      Await.until(() -> text().contains(s), within, "\"" + s + "\" on the stream");
-    }
-
-    @Override
-    public void close() throws IOException {
-      socket.close();
-    }
   }
 }
