@@ -90,15 +90,15 @@ final class ApiGuard {
     if (given == null && queryTokenAllowed) {
       given = ctx.request().getParam("token");
     }
+    if (given != null && operatorDigest != null && MessageDigest.isEqual(sha256(given), operatorDigest)) {
+      return Caller.OPERATOR;
+    }
     if (given != null && given.startsWith(SessionTokens.PREFIX)) {
       SessionTokens.Session s = sessions.verify(given, System.currentTimeMillis() / 1000);
       // A token for an agent that is no longer configured names nobody.
       return s == null || config.agent(s.agentId()).isEmpty() ? null : Caller.visitor(s.agentId(), s.sessionId());
     }
-    if (operatorDigest == null) {
-      return Caller.OPERATOR;
-    }
-    return given != null && MessageDigest.isEqual(sha256(given), operatorDigest) ? Caller.OPERATOR : null;
+    return operatorDigest == null ? Caller.OPERATOR : null;
   }
 
   /** The caller {@link #apiRoute} let through. */
