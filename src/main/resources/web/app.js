@@ -5,7 +5,7 @@
   const ui = {
     log: $('log'), agent: $('agent'), sender: $('sender'), newChat: $('new-chat'), auth: $('auth'), token: $('token'),
     typing: $('typing'), typingText: $('typing-text'), composer: $('composer'), input: $('input'), send: $('send'),
-    sendError: $('send-error'), conn: $('conn'), version: $('version'),
+    sendError: $('send-error'), conn: $('conn'), version: $('version'), operator: $('operator'),
   };
   const store = {
     get(k, d) { try { const v = localStorage.getItem('spacebot.' + k); return v === null ? d : v; } catch { return d; } },
@@ -13,6 +13,8 @@
   };
   const state = {
     agents: [], agentId: null, sessionId: null, gen: 0, es: null, resync: false, retry: 0, retryTimer: null,
+    visitor: false,          // no operator token: this page holds a session token for one conversation per agent
+    visit: null,             // {token, session_id, expires_at} of the open conversation, in visitor mode
     seen: new Map(),         // server message id -> element (dedupes replays and our own sends)
     pendingSends: new Map(), // client_message_id -> {el, text} while the POST is in flight
     streamEl: null, typing: false, tool: null,
@@ -34,9 +36,11 @@
 
   // ---------------------------------------------------------------- HTTP
   class ApiError extends Error { constructor(status, msg) { super(msg); this.status = status; } }
+  // The operator's API token if one was pasted; else, for a visitor, the session token of this conversation.
+  const credential = () => store.get('token', '') || (state.visitor && state.visit ? state.visit.token : '');
   async function api(path, opts = {}) {
     const headers = {};
-    const token = store.get('token', '');
+    const token = opts.token !== undefined ? opts.token : credential();
     if (token) headers.Authorization = 'Bearer ' + token;
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
     let res;
@@ -46,7 +50,9 @@
     } catch { throw new ApiError(0, 'Cannot reach the server.'); }
     let data = null;
     try { data = await res.json(); } catch { /* empty or not JSON */ }
-    if (res.status === 401) showAuth(!!token);
+    if (res.status === 401 && !opts.quiet) {
+      if (state.visitor) visitExpired(); else showAuth(!!token);
+    }
     if (!res.ok) throw new ApiError(res.status, (data && data.error) || `Request failed (HTTP ${res.status}).`);
     return data || {};
   }
@@ -115,7 +121,8 @@
   function setConn(s) { ui.conn.className = 'dot' + (s === 'on' ? ' on' : s === 'off' ? ' off' : ''); ui.conn.title = s === 'on' ? 'connected' : s === 'off' ? 'disconnected' : 'connecting'; }
   function showAuth(rejected) {
     ui.auth.hidden = false;
-    ui.auth.querySelector('span').textContent = rejected ? 'The saved API token was rejected. Paste a valid one.' : 'This server needs an API token.';
+    ui.auth.querySelector('span').textContent = rejected ? 'The saved API token was rejected. Paste a valid one (or save an empty one to chat as a visitor).'
+      : state.visitor ? 'Operator: paste the API token to see every conversation.' : 'This server needs an API token.';
     ui.token.focus();
   }
 
@@ -155,7 +162,7 @@
   function connect() {
     closeEvents();
     const ch = channelId();
-    const token = store.get('token', '');
+    const token = credential();
     const es = new EventSource(`/api/events?agent_id=${enc(state.agentId)}&channel_id=${enc(ch)}` + (token ? `&token=${enc(token)}` : ''));
     state.es = es;
     let opened = false;
@@ -217,7 +224,11 @@
     state.resync = true;
     state.retryTimer = setTimeout(async () => {
       if (gen !== state.gen) return;
-      try { await api('/api/status'); } catch (e) { if (e.status === 401) return; } // wait for a token
+      if (state.visitor) {
+        if (!(await openVisit(false))) return; // renews the session token (or starts over if it expired)
+      } else {
+        try { await api('/api/status'); } catch (e) { if (e.status === 401) return; } // wait for a token
+      }
       if (gen === state.gen) connect();
     }, delay);
   }
@@ -281,18 +292,61 @@
       div.remove();
       ui.input.value = ui.input.value ? text + '\n' + ui.input.value : text; // nothing typed is lost
       autosize(); updateSend();
-      sendError(e.status === 401 ? 'Not authorized: paste the API token above, then send again.' : e.message);
+      sendError(e.status !== 401 ? e.message : state.visitor ? 'Your chat session had expired; a new conversation was started. Send again.'
+        : 'Not authorized: paste the API token above, then send again.');
       ui.input.focus();
     }
   }
 
   // ---------------------------------------------------------------- sessions and agents
-  function openSession(fresh) {
-    state.gen++;
+  // A visitor's conversation: the server picks the session and signs a token for it. A saved token is sent
+  // along, so the same conversation continues (renewed) while it is valid; fresh asks for a new one.
+  async function openVisit(fresh) {
+    const key = 'visit.' + (state.agentId || '');
+    let saved = null;
+    try { saved = JSON.parse(store.get(key, 'null')); } catch { saved = null; }
+    let r;
+    try {
+      r = await api('/api/portal/session', { method: 'POST', quiet: true,
+        token: !fresh && saved && saved.token ? saved.token : '', body: state.agentId ? { agent_id: state.agentId } : {} });
+    } catch (e) {
+      if (e.status === 400 && state.agentId) { state.agentId = null; return openVisit(fresh); } // an agent since removed
+      line(e.status === 429 ? e.message : 'Could not open a conversation: ' + e.message, true);
+      return false;
+    }
+    state.agents = Array.isArray(r.agents) ? r.agents : state.agents;
+    state.agentId = r.agent_id;
+    state.visit = { token: r.token, session_id: r.session_id, expires_at: r.expires_at };
+    store.set('visit.' + r.agent_id, JSON.stringify(state.visit));
+    store.set('agent', r.agent_id); // so that a reload continues this conversation
+    state.sessionId = r.session_id;
+    return true;
+  }
+  let expiring = false;
+  async function visitExpired() { // the session token is no longer accepted: start a new conversation
+    if (expiring) return;
+    expiring = true;
+    try { store.set('visit.' + state.agentId, 'null'); await openSession(true); } finally { expiring = false; }
+  }
+  function fillAgents() {
+    ui.agent.textContent = '';
+    for (const a of state.agents) {
+      const o = document.createElement('option');
+      o.value = a.id; o.textContent = a.name && a.name !== a.id ? `${a.name} (${a.id})` : a.id;
+      ui.agent.append(o);
+    }
+    ui.agent.value = state.agentId;
+  }
+  async function openSession(fresh) {
+    const gen = ++state.gen;
     closeEvents();
-    const key = 'session.' + state.agentId;
-    state.sessionId = (!fresh && store.get(key, '')) || uuid();
-    store.set(key, state.sessionId);
+    if (state.visitor) {
+      if (!(await openVisit(fresh)) || gen !== state.gen) return;
+    } else {
+      const key = 'session.' + state.agentId;
+      state.sessionId = (!fresh && store.get(key, '')) || uuid();
+      store.set(key, state.sessionId);
+    }
     state.seen.clear(); state.pendingSends.clear(); state.streamEl = null;
     state.typing = false; state.tool = null; state.retry = 0; state.resync = false;
     renderTyping(); sendError('');
@@ -303,37 +357,45 @@
   }
   async function init() {
     let s;
-    try { s = await api('/api/status'); } catch (e) {
+    const operatorToken = store.get('token', '');
+    try { s = await api('/api/status', { quiet: true, token: operatorToken }); } catch (e) {
       setConn('off');
-      if (e.status !== 401) { ui.log.textContent = ''; line('Server unavailable: ' + e.message + ' Retrying…', true); setTimeout(init, 5000); }
+      if (e.status === 401 && !operatorToken) return initVisitor();
+      if (e.status === 401) { showAuth(true); return; }
+      ui.log.textContent = ''; line('Server unavailable: ' + e.message + ' Retrying…', true); setTimeout(init, 5000);
       return;
     }
-    ui.auth.hidden = true;
+    state.visitor = false; state.visit = null;
+    ui.auth.hidden = true; ui.operator.hidden = true;
     ui.version.textContent = s.version ? 'v' + s.version : '';
     state.agents = Array.isArray(s.agents) ? s.agents : [];
-    ui.agent.textContent = '';
-    for (const a of state.agents) {
-      const o = document.createElement('option');
-      o.value = a.id; o.textContent = a.name && a.name !== a.id ? `${a.name} (${a.id})` : a.id;
-      ui.agent.append(o);
-    }
     if (!state.agents.length) { ui.log.textContent = ''; line('No agents are configured on this server.', true); return; }
     const saved = store.get('agent', '');
     state.agentId = state.agents.some((a) => a.id === saved) ? saved : state.agents[0].id;
-    ui.agent.value = state.agentId;
+    fillAgents();
     updateSend();
     openSession(false);
+  }
+  // No operator token: chat as a visitor, in conversations of our own only.
+  async function initVisitor() {
+    state.visitor = true;
+    ui.auth.hidden = true; ui.operator.hidden = false; ui.version.textContent = '';
+    state.agentId = store.get('agent', '') || null;
+    await openSession(false);
+    if (!state.agentId) return;
+    fillAgents();
+    updateSend();
   }
 
   ui.sender.value = store.get('sender', 'you');
   ui.sender.addEventListener('change', () => { ui.sender.value = senderName(); store.set('sender', ui.sender.value); });
   ui.agent.addEventListener('change', () => { state.agentId = ui.agent.value; store.set('agent', state.agentId); openSession(false); });
+  ui.operator.addEventListener('click', () => showAuth(false));
   ui.newChat.addEventListener('click', () => { if (state.agentId) { openSession(true); ui.input.focus(); } });
   ui.auth.addEventListener('submit', (e) => {
     e.preventDefault();
     const t = ui.token.value.trim();
-    if (!t) return;
-    store.set('token', t); ui.token.value = ''; ui.auth.hidden = true;
+    store.set('token', t); ui.token.value = ''; ui.auth.hidden = true; // an empty token: back to a visitor's chat
     init();
   });
   ui.composer.addEventListener('submit', (e) => { e.preventDefault(); send(); });

@@ -1,13 +1,10 @@
 package ai.spacebot.api;
 
 import ai.spacebot.app.Version;
-import ai.spacebot.bus.Accepted;
 import ai.spacebot.bus.Addresses;
-import ai.spacebot.bus.InboundMessage;
 import ai.spacebot.config.AgentConfig;
 import ai.spacebot.config.SpacebotConfig;
 import ai.spacebot.llm.routing.ModelInventory;
-import ai.spacebot.messaging.portal.PortalAdapterVerticle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import ai.spacebot.tools.workspace.Sandbox;
 import io.vertx.core.Future;
@@ -19,13 +16,13 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -40,7 +37,7 @@ public final class ApiVerticle extends VerticleBase {
   /** Node-local map the main verticle marks {@link #READY} in once all its deployments are up. */
   public static final String NODE_STATE = "spacebot.node";
   public static final String READY = "ready";
-  private static final DeliveryOptions ASK = new DeliveryOptions().setSendTimeout(10_000);
+  private static final DeliveryOptions ASK = Replies.ASK;
   /** Imports, reindexing and maintenance passes embed many texts; a 100k reindex takes minutes. */
   private static final DeliveryOptions LONG_ASK = new DeliveryOptions().setSendTimeout(3_600_000);
 
@@ -49,6 +46,7 @@ public final class ApiVerticle extends VerticleBase {
   private final PrometheusMeterRegistry metrics;
   private EventStream events;
   private HttpServer server;
+  private Router router;
 
   /** The workers' shell sandbox on this node, as {@code /api/health} reports it (looked up at start, off the loop). */
   private String sandbox;
@@ -67,6 +65,7 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     events = new EventStream(vertx, config.events());
+    ApiGuard guard = new ApiGuard(config);
     Router router = Router.router(vertx);
     router.route().handler(Escapes::check);
     // Healthy once every process of this node is deployed: the API itself comes up first.
@@ -75,11 +74,12 @@ public final class ApiVerticle extends VerticleBase {
       json(ctx, ready ? 200 : 503, new JsonObject().put("status", ready ? "ok" : "starting").put("sandbox", sandbox));
     });
     MessagingRoutes.telegramWebhook(router, vertx, config, config.api().maxBodyBytes());
-    router.route("/api/*").handler(this::authorize);
+    PortalRoutes portal = new PortalRoutes(vertx, config, intake, guard, events);
+    portal.mountOpen(router);
+    // Everything below is the operator's unless declared a visitor route (see ApiGuard).
+    router.route("/api/*").handler(guard::apiRoute);
     router.post("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.api().maxBodyBytes()));
-    router.post("/api/portal/send").handler(this::send);
-    router.get("/api/portal/history").handler(this::history);
-    router.get("/api/events").handler(this::events);
+    portal.mountGuarded(router);
     router.get("/api/status").handler(this::status);
     router.get("/api/channels").handler(this::channels);
     router.get("/api/workers").handler(this::workers);
@@ -104,7 +104,7 @@ public final class ApiVerticle extends VerticleBase {
     if (metrics != null) {
       // Prometheus text format. Same rule as /api: with api.auth_token set, a bearer token is required
       // (Prometheus: authorization.credentials or bearer_token_file); no ?token= here.
-      router.get("/metrics").handler(this::authorize).handler(this::metrics);
+      router.get("/metrics").handler(guard::operatorRoute).handler(this::metrics);
     }
     router.route("/api/*").handler(ctx -> ApiError.send(ctx, 404, null, "no such API route: " + ctx.request().method() + " " + ctx.request().path()));
     router.route("/*").handler(StaticHandler.create("web").setCachingEnabled(false));
@@ -116,12 +116,22 @@ public final class ApiVerticle extends VerticleBase {
         // the per-address bound nor the request deadline could act on a client that sends nothing.
         .setCompressionSupported(false).setHttp2ClearTextEnabled(false).setIdleTimeout(config.api().idleTimeoutSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS));
-    ConnectionGuard guard = new ConnectionGuard(vertx, config.api());
-    return vertx.executeBlocking(() -> new Sandbox(config.worker().sandbox(), config.dataDir()).describe(), false)
+    ConnectionGuard connections = new ConnectionGuard(vertx, config.api());
+    this.router = router;
+    return vertx.executeBlocking(() -> {
+          ApiGuard.warnIfExposed(config);
+          guard.sessions(SessionTokens.load(config.dataDir()));
+          return new Sandbox(config.worker().sandbox(), config.dataDir()).describe();
+        }, false)
         .onSuccess(found -> sandbox = found)
         .compose(found -> events.start())
-        .compose(v -> server.connectionHandler(guard::onConnection).requestHandler(guard.requests(router)).listen())
+        .compose(v -> server.connectionHandler(connections::onConnection).requestHandler(connections.requests(router)).listen())
         .onSuccess(s -> log.info("Web chat and API on http://{}:{}", config.api().bind(), s.actualPort()));
+  }
+
+  /** Every route this API serves, in order (a test walks them to prove each is guarded). */
+  public List<Route> routes() {
+    return router.getRoutes();
   }
 
   /** The bound port (useful when configured as 0). */
@@ -131,83 +141,6 @@ public final class ApiVerticle extends VerticleBase {
 
   private void metrics(RoutingContext ctx) {
     ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape());
-  }
-
-  private void authorize(RoutingContext ctx) {
-    String token = config.api().authToken();
-    if (token == null) {
-      ctx.next();
-      return;
-    }
-    String header = ctx.request().getHeader("Authorization");
-    String given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-    // EventSource cannot send headers, so the event stream also takes ?token=.
-    if (given == null && ctx.request().path().equals("/api/events")) {
-      given = ctx.request().getParam("token");
-    }
-    if (given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
-      ctx.next();
-    } else {
-      ApiError.send(ctx, 401, null, "unauthorized");
-    }
-  }
-
-  private void send(RoutingContext ctx) {
-    if (!intake.isOpen()) {
-      throw new ApiError(503, null, "shutting down; try again shortly");
-    }
-    JsonObject body = PortalRequests.jsonBody(ctx);
-    String agentId = agent(PortalRequests.requiredString(body, "agent_id", 64), "agent_id").id();
-    String sessionId = PortalRequests.sessionId(PortalRequests.requiredString(body, "session_id", 128), "session_id");
-    String senderName = PortalRequests.requiredString(body, "sender_name", 100);
-    String text = PortalRequests.message(body, config.api().maxMessageBytes());
-    String clientMessageId = PortalRequests.optionalString(body, "client_message_id", 128);
-
-    String conversationId = "portal:chat:" + agentId + ":" + sessionId;
-    InboundMessage message = new InboundMessage(UUID.randomUUID().toString(), agentId, PortalAdapterVerticle.PLATFORM,
-        conversationId, "portal:" + sessionId, senderName, text, System.currentTimeMillis(), clientMessageId,
-        new JsonObject().put("session_id", sessionId));
-    vertx.eventBus().<JsonObject>request(Addresses.INBOUND, message.toJson(), ASK).onComplete(ar -> {
-      if (ar.succeeded()) {
-        Accepted accepted = Accepted.fromJson(ar.result().body());
-        json(ctx, 200, new JsonObject().put("ok", true).put("message_id", accepted.messageId()).put("duplicate", accepted.duplicate()));
-        return;
-      }
-      if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE && re.failureCode() == 400) {
-        ApiError.send(ctx, 400, null, re.getMessage());
-      } else if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
-        ApiError.send(ctx, 503, null, "no channel process is running; the message was not accepted");
-      } else {
-        log.warn("Could not hand a portal message to the channel process: {}", ar.cause().getMessage());
-        ApiError.send(ctx, 503, null, "the message could not be stored right now; please retry");
-      }
-    });
-  }
-
-  private void history(RoutingContext ctx) {
-    String agentId = agent(PortalRequests.queryParam(ctx, "agent_id"), "agent_id").id();
-    String sessionId = PortalRequests.sessionId(PortalRequests.queryParam(ctx, "session_id"), "session_id");
-    int limit = PortalRequests.intParam(ctx, "limit", 100, 1, 1000);
-    JsonObject ask = new JsonObject().put("conversation_id", "portal:chat:" + agentId + ":" + sessionId).put("limit", limit);
-    vertx.eventBus().<JsonObject>request(Addresses.HISTORY, ask, ASK).onComplete(ar -> {
-      if (ar.failed()) {
-        ApiError.send(ctx, 503, null, "the transcript is not available right now");
-      } else {
-        json(ctx, 200, ar.result().body());
-      }
-    });
-  }
-
-  private void events(RoutingContext ctx) {
-    String agentId = ctx.request().getParam("agent_id");
-    if (agentId != null) {
-      agent(agentId, "agent_id");
-    }
-    String lastEventId = ctx.request().getHeader("Last-Event-ID");
-    if (lastEventId == null) {
-      lastEventId = ctx.request().getParam("last_event_id");
-    }
-    events.attach(ctx.response(), ctx.request().connection(), agentId, ctx.request().getParam("channel_id"), lastEventId);
   }
 
   private void status(RoutingContext ctx) {
@@ -286,8 +219,12 @@ public final class ApiVerticle extends VerticleBase {
 
   private void cancelProcess(RoutingContext ctx) {
     JsonObject body = PortalRequests.jsonBody(ctx);
-    String channelId = PortalRequests.requiredString(body, "channel_id", 512);
+    // agent_id is optional here (older clients send only the conversation); with it, the conversation must be its.
+    String agentId = PortalRequests.optionalString(body, "agent_id", 64);
+    String channel = PortalRequests.requiredString(body, "channel_id", 512);
     String processId = PortalRequests.requiredString(body, "process_id", 128);
+    String channelId = agentId != null ? ConversationIds.check(channel, agent(agentId, "agent_id").id(), "channel_id")
+        : ConversationIds.check(channel, config.agents().stream().map(AgentConfig::id).toList(), "channel_id");
     forward(ctx, Addresses.CORTEX_CANCEL, new JsonObject().put("channel_id", channelId).put("process_id", processId)
         .put("reason", "cancelled through the API"));
   }
@@ -417,30 +354,18 @@ public final class ApiVerticle extends VerticleBase {
 
   /** Asks a bus service and answers with its reply; its 400 failures become 400s. */
   private void forward(RoutingContext ctx, String address, JsonObject ask) {
-    forward(ctx, address, ask, ASK);
+    Replies.forward(vertx, ctx, address, ask, Replies.ASK);
   }
 
   private void forward(RoutingContext ctx, String address, JsonObject ask, DeliveryOptions options) {
-    vertx.eventBus().<JsonObject>request(address, ask, options).onComplete(ar -> {
-      if (ar.succeeded()) {
-        json(ctx, 200, ar.result().body());
-      } else if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE
-          && (re.failureCode() == 400 || re.failureCode() == 404 || re.failureCode() == 409)) {
-        ApiError.send(ctx, re.failureCode(), null, re.getMessage());
-      } else if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
-        ApiError.send(ctx, 503, null, "that service is not running on any node");
-      } else {
-        ApiError.send(ctx, 503, null, "the service did not answer; please retry");
-      }
-    });
+    Replies.forward(vertx, ctx, address, ask, options);
   }
 
   private AgentConfig agent(String id, String field) {
-    return config.agent(id).orElseThrow(() -> ApiError.badRequest(field, "unknown " + field + " \"" + id + "\"; known: "
-        + String.join(", ", config.agents().stream().map(AgentConfig::id).toList())));
+    return PortalRequests.agent(config, id, field);
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    Replies.json(ctx, status, body);
   }
 }

@@ -1,5 +1,6 @@
 package ai.spacebot.api;
 
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -20,13 +21,28 @@ final class ConversationIds {
    * @throws ApiError 400 naming {@code field} unless {@code value} has one of the known shapes
    */
   static String check(String value, String agentId, String field) {
-    boolean known = TELEGRAM.matcher(value).matches() || DISCORD.matcher(value).matches()
-        || (value.startsWith(PORTAL + agentId + ":")
-            && PortalRequests.SESSION_ID.matcher(value.substring(PORTAL.length() + agentId.length() + 1)).matches());
-    if (!known) {
+    if (!known(value, agentId)) {
       // The value is not echoed: it may hold control characters or markup.
       throw ApiError.badRequest(field, field + " must be a conversation id of agent \"" + agentId + "\": " + SHAPES);
     }
     return value;
+  }
+
+  /**
+   * For a request that names no agent: a conversation id of one of {@code agentIds}.
+   *
+   * @throws ApiError 400 naming {@code field} unless {@code value} has one of the known shapes
+   */
+  static String check(String value, List<String> agentIds, String field) {
+    if (agentIds.stream().noneMatch(a -> known(value, a))) {
+      throw ApiError.badRequest(field, field + " must be a conversation id of a configured agent: " + SHAPES);
+    }
+    return value;
+  }
+
+  private static boolean known(String value, String agentId) {
+    return TELEGRAM.matcher(value).matches() || DISCORD.matcher(value).matches()
+        || (value.startsWith(PORTAL + agentId + ":")
+            && PortalRequests.SESSION_ID.matcher(value.substring(PORTAL.length() + agentId.length() + 1)).matches());
   }
 }

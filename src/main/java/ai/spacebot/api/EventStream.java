@@ -27,7 +27,14 @@ import org.slf4j.LoggerFactory;
  */
 final class EventStream {
   private static final Logger log = LoggerFactory.getLogger(EventStream.class);
-  private record Entry(long seq, String agentId, String channelId, Buffer frame) {}
+  /** @param visitorFrame what a web-chat visitor gets of this event, or null if nothing */
+  private record Entry(long seq, String agentId, String channelId, Buffer frame, Buffer visitorFrame) {}
+
+  /** What the web chat shows; everything else (branches, workers, compaction, ...) is the operator's. */
+  private static final Set<String> VISITOR_TYPES = Set.of("inbound_message", "typing_state", "outbound_message_delta",
+      "outbound_message", "reaction", "error", "tool_started", "tool_completed");
+  /** A tool's arguments and result are process internals (commands, files, recalled memories): only its name shows. */
+  private static final Set<String> TOOL_TYPES = Set.of("tool_started", "tool_completed");
 
   private final Vertx vertx;
   private final EventsConfig config;
@@ -54,14 +61,15 @@ final class EventStream {
    * Starts streaming to a response; {@code lastEventId} may be null.
    *
    * @param connection closed if the client falls too far behind
+   * @param visitor a web-chat visitor: gets only what the chat shows of each event (see {@link #VISITOR_TYPES})
    */
   void attach(HttpServerResponse response, HttpConnection connection, String agentId, String channelId,
-      String lastEventId) {
+      String lastEventId, boolean visitor) {
     response.setChunked(true)
         .putHeader("Content-Type", "text/event-stream; charset=utf-8")
         .putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no");
-    Client client = new Client(response, connection, agentId, channelId);
+    Client client = new Client(response, connection, agentId, channelId, visitor);
     clients.add(client);
     response.closeHandler(v -> client.close());
     response.exceptionHandler(e -> client.close());
@@ -75,8 +83,12 @@ final class EventStream {
   private void onEvent(JsonObject event) {
     String type = event.getString("type", "event");
     long id = ++seq;
-    Buffer frame = Buffer.buffer("id: " + boot + "-" + id + "\nevent: " + type + "\ndata: " + event.encode() + "\n\n");
-    Entry entry = new Entry(id, event.getString("agent_id"), event.getString("channel_id"), frame);
+    Buffer frame = frame(id, type, event);
+    Buffer visitorFrame = !VISITOR_TYPES.contains(type) ? null
+        : !TOOL_TYPES.contains(type) ? frame
+        : frame(id, type, new JsonObject().put("type", type).put("agent_id", event.getString("agent_id"))
+            .put("channel_id", event.getString("channel_id")).put("tool_name", event.getString("tool_name")));
+    Entry entry = new Entry(id, event.getString("agent_id"), event.getString("channel_id"), frame, visitorFrame);
     if (config.replayBuffer() > 0) {
       replay.addLast(entry);
       while (replay.size() > config.replayBuffer()) {
@@ -89,11 +101,16 @@ final class EventStream {
     }
   }
 
+  private Buffer frame(long id, String type, JsonObject event) {
+    return Buffer.buffer("id: " + boot + "-" + id + "\nevent: " + type + "\ndata: " + event.encode() + "\n\n");
+  }
+
   private final class Client {
     private final HttpServerResponse response;
     private final HttpConnection connection;
     private final String agentId;
     private final String channelId;
+    private final boolean visitor;
     private final Deque<Buffer> backlog = new ArrayDeque<>();
     /** Bytes in {@link #backlog}; the connection's own write queue adds at most one 64 KiB batch beyond it. */
     private long backlogBytes;
@@ -101,11 +118,12 @@ final class EventStream {
     private boolean flushScheduled;
     private boolean closed;
 
-    Client(HttpServerResponse response, HttpConnection connection, String agentId, String channelId) {
+    Client(HttpServerResponse response, HttpConnection connection, String agentId, String channelId, boolean visitor) {
       this.response = response;
       this.connection = connection;
       this.agentId = agentId;
       this.channelId = channelId;
+      this.visitor = visitor;
     }
 
     void offer(Entry e) {
@@ -115,12 +133,16 @@ final class EventStream {
       if ((agentId != null && !agentId.equals(e.agentId())) || (channelId != null && !channelId.equals(e.channelId()))) {
         return;
       }
+      Buffer frame = visitor ? e.visitorFrame() : e.frame();
+      if (frame == null) {
+        return;
+      }
       if (backlog.size() >= config.clientBuffer()) {
         drain(); // a writable client never loses events to the batching below
       }
       if (backlog.size() < config.clientBuffer()) {
-        backlog.addLast(e.frame());
-        backlogBytes += e.frame().length();
+        backlog.addLast(frame);
+        backlogBytes += frame.length();
       } else {
         skipped++;
       }

@@ -1,5 +1,7 @@
 package ai.spacebot.api;
 
+import ai.spacebot.config.AgentConfig;
+import ai.spacebot.config.SpacebotConfig;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -11,6 +13,12 @@ final class PortalRequests {
   static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9._~-]{1,128}");
 
   private PortalRequests() {}
+
+  /** The configured agent of that id; else a 400 naming the field and the known agents. */
+  static AgentConfig agent(SpacebotConfig config, String id, String field) {
+    return config.agent(id).orElseThrow(() -> ApiError.badRequest(field, "unknown " + field + " \"" + id + "\"; known: "
+        + String.join(", ", config.agents().stream().map(AgentConfig::id).toList())));
+  }
 
   static JsonObject jsonBody(RoutingContext ctx) {
     String text = ctx.body() == null ? null : ctx.body().asString();

@@ -11,12 +11,15 @@ package ai.spacebot.config;
  * @param requestTimeoutMs a request whose line, headers and body have not all arrived this long after the
  *     connection opened (or after the previous response ended) closes the connection (slow-sending clients)
  * @param maxConnectionsPerAddress concurrent connections one client address may hold; more are closed at once
+ * @param sessionTtlHours how long a web-chat visitor's session token is valid; the page renews it on each visit
+ * @param sessionsPerAddressPerHour new web-chat sessions one client address may open per hour
  */
 public record ApiConfig(int port, String bind, String authToken, int maxMessageBytes, long maxBodyBytes,
-    int idleTimeoutSeconds, int requestTimeoutMs, int maxConnectionsPerAddress) {
+    int idleTimeoutSeconds, int requestTimeoutMs, int maxConnectionsPerAddress, int sessionTtlHours,
+    int sessionsPerAddressPerHour) {
 
   /** The limits a test or an embedding caller gets when it names only the basics. */
   public ApiConfig(int port, String bind, String authToken, int maxMessageBytes, long maxBodyBytes) {
-    this(port, bind, authToken, maxMessageBytes, maxBodyBytes, 60, 30_000, 256);
+    this(port, bind, authToken, maxMessageBytes, maxBodyBytes, 60, 30_000, 256, 168, 30);
   }
 }

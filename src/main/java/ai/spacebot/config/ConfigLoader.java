@@ -38,7 +38,8 @@ public final class ConfigLoader {
       Map.entry("messaging.telegram", MessagingConfigReader.TELEGRAM_KEYS),
       Map.entry("messaging.discord", MessagingConfigReader.DISCORD_KEYS),
       Map.entry("api", Set.of("port", "bind", "auth_token", "max_message_bytes", "max_body_bytes",
-          "idle_timeout_seconds", "request_timeout_ms", "max_connections_per_address")),
+          "idle_timeout_seconds", "request_timeout_ms", "max_connections_per_address", "session_ttl_hours",
+          "sessions_per_address_per_hour")),
       Map.entry("store", Set.of("kind", "postgres")),
       Map.entry("llm", Set.of("timeout_seconds", "providers", "fallbacks", "retry", "cooldown_seconds",
           "quota_cooldown_seconds", "circuit_breaker", "prices", "vision_models")),
@@ -130,7 +131,9 @@ public final class ConfigLoader {
         t.integer("api.max_body_bytes", 10 * 1024 * 1024, 1024, Integer.MAX_VALUE),
         t.integer("api.idle_timeout_seconds", 60, 1, 86_400),
         t.integer("api.request_timeout_ms", 30_000, 100, 3_600_000),
-        t.integer("api.max_connections_per_address", 256, 1, 1_000_000));
+        t.integer("api.max_connections_per_address", 256, 1, 1_000_000),
+        t.integer("api.session_ttl_hours", 168, 1, 24 * 366),
+        t.integer("api.sessions_per_address_per_hour", 30, 1, 1_000_000));
 
     // The event stream's pings are what keep an idle stream from the idle timeout.
     int pingSeconds = t.integer("events.ping_seconds", 15, 1, 3600);
