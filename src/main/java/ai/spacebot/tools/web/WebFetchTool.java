@@ -68,12 +68,19 @@ public final class WebFetchTool implements Tool {
     });
   }
 
-  private static String reason(Throwable e) {
+  /** The failure in words; a TLS failure's cause says what was wrong with the certificate. */
+  static String reason(Throwable e) {
     if (e instanceof IllegalArgumentException || e instanceof TimeoutException) {
       return e.getMessage();
     }
-    String message = e.getMessage();
-    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    String message = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName()
+        : e.getMessage();
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == e || root.getMessage() == null || message.contains(root.getMessage()) ? message
+        : message + ": " + root.getMessage();
   }
 
   private static ToolOutput render(WebPage page, int limit) {
