@@ -53,6 +53,9 @@ public final class WorkerVerticle extends VerticleBase {
           // an operator reads here what contains (or does not contain) the commands the agent runs
           if (config.worker().sandbox().sandboxed() && !sandbox.available()) {
             log.warn("Worker shell sandbox: {}; install bubblewrap or set worker.sandbox: none", sandbox.describe());
+          } else if (sandbox.missingProcessLimit() != null) {
+            log.warn("Worker shell sandbox: {}; no process limit because {}: a fork bomb is stopped only by the "
+                + "command's timeout", sandbox.describe(), sandbox.missingProcessLimit());
           } else {
             log.info("Worker shell sandbox: {}", sandbox.describe());
           }
