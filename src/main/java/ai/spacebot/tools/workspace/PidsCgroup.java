@@ -259,7 +259,7 @@ final class PidsCgroup {
           }
           killAll();
           try {
-            Thread.sleep(10);
+            Thread.sleep(2);
           } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
             return;

@@ -69,20 +69,6 @@ final class ShellCommand {
 
   /** Blocking; a bad working_dir is an {@link IllegalArgumentException} with a message for the model. */
   ToolOutput run() throws IOException, InterruptedException {
-    try {
-      return runStarted();
-    } finally {
-      PidsCgroup.Slot slot;
-      synchronized (this) {
-        slot = cgroup;
-      }
-      if (slot != null) {
-        slot.remove();
-      }
-    }
-  }
-
-  private ToolOutput runStarted() throws IOException, InterruptedException {
     Process p = start(directory());
     if (p == null) {
       return ToolOutput.error("Command cancelled before it started.");
@@ -103,6 +89,21 @@ final class ShellCommand {
       return ToolOutput.error("Command cancelled (the worker was stopped)." + soFar(text));
     }
     return ToolOutput.ok(CappedOutput.endLine(text) + "[exit code " + p.exitValue() + "]" + limitNote(p.exitValue()));
+  }
+
+  /**
+   * Removes the command's cgroup, killing what is left in it; blocking. Called after the result went back: the
+   * processes of an ended command are already dying with its pid namespace, and nobody should wait for the kernel
+   * to reap them.
+   */
+  void release() {
+    PidsCgroup.Slot slot;
+    synchronized (this) {
+      slot = cgroup;
+    }
+    if (slot != null) {
+      slot.remove();
+    }
   }
 
   private Path directory() {

@@ -60,6 +60,16 @@ class SandboxLimitsTest {
     }
   }
 
+  /** The command cgroups once the one just ended is removed (right after its result; this waits up to 3 s). */
+  private static List<Path> cgroupsOnceSettled(Path base, List<Path> expected) throws Exception {
+    List<Path> now = commandCgroups(base);
+    for (int i = 0; i < 150 && !now.equals(expected); i++) {
+      Thread.sleep(20);
+      now = commandCgroups(base);
+    }
+    return now;
+  }
+
   private static long read(Path file) {
     try {
       return Long.parseLong(Files.readString(file).strip());
@@ -113,7 +123,7 @@ class SandboxLimitsTest {
     assertThat(highest).as("and never passed it").isBetween(1L, (long) MAX);
     assertThat(alive).isNotNull();
     assertThat(alive.text()).isEqualTo("alive\n[exit code 0]");
-    assertThat(commandCgroups(base)).as("each command's cgroup is removed when it ends").isEqualTo(before);
+    assertThat(cgroupsOnceSettled(base, before)).as("each command's cgroup is removed when it ends").isEqualTo(before);
     assertThat(ProcessHandle.current().descendants().filter(Calls::running)
         .filter(p -> p.info().command().map(c -> c.endsWith("/bash")).orElse(false)).toList()).isEmpty();
   }
@@ -127,7 +137,7 @@ class SandboxLimitsTest {
     assertThat(out.text()).matches("(?s)/bin/sh: \\d+: Cannot fork\n\\[exit code 2]");
     Thread.sleep(300);
     assertThat(Calls.sleeps()).isEmpty();
-    assertThat(commandCgroups(sandbox.cgroupBase())).isEqualTo(before);
+    assertThat(cgroupsOnceSettled(sandbox.cgroupBase(), before)).isEqualTo(before);
   }
 
   @Test
