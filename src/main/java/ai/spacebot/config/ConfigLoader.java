@@ -558,7 +558,10 @@ public final class ConfigLoader {
   private static WebSettings web(ConfigTree t) {
     List<String> hosts = t.strings("tools.web.allow_hosts");
     for (String host : hosts) {
-      if (!ALLOW_HOST.matcher(host.strip()).matches()) {
+      String entry = host.strip();
+      int slash = entry.indexOf('/');
+      if (!ALLOW_HOST.matcher(entry).matches()
+          || slash >= 0 && Integer.parseInt(entry.substring(slash + 1)) > (entry.contains(":") ? 128 : 32)) {
         throw ConfigTree.bad("tools.web.allow_hosts", t.find("tools.web.allow_hosts"), "must hold host names, "
             + "addresses or CIDR blocks (example.com, *.example.com, 10.0.0.5, 10.0.0.0/8, fd00::/8), got \"" + host
             + "\"");

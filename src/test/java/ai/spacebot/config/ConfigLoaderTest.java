@@ -396,6 +396,8 @@ class ConfigLoaderTest {
     assertThat(allowed.timeoutSeconds()).isEqualTo(5);
     assertThat(failureOf("tools:\n  web:\n    allow_hosts: [\"http://evil.example/\"]\n", env()))
         .contains("tools.web.allow_hosts").contains("\"http://evil.example/\"").contains("CIDR");
+    assertThat(failureOf("tools:\n  web:\n    allow_hosts: [10.0.0.0/33]\n", env()))
+        .contains("tools.web.allow_hosts").contains("\"10.0.0.0/33\"");
     assertThat(failureOf("tools:\n  web:\n    allow: [x]\n", env())).contains("tools.web.allow");
   }
 

@@ -2,6 +2,7 @@ package ai.spacebot.tools.web;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.net.IDN;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
@@ -124,6 +125,14 @@ public final class UrlGuard {
     if (host.isEmpty()) {
       throw new IllegalArgumentException("\"" + url + "\" has no host (write it as http://host/path)");
     }
-    return new Parsed(uri, https, HostLiteral.normalise(host), number);
+    String name = HostLiteral.normalise(host);
+    if (!name.chars().allMatch(c -> c < 0x80)) {
+      try {
+        name = IDN.toASCII(name, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("\"" + host + "\" is not a valid host name");
+      }
+    }
+    return new Parsed(uri, https, name, number);
   }
 }

@@ -105,7 +105,8 @@ public final class WebFetcher {
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.GET)
         .setServer(SocketAddress.inetSocketAddress(target.port(), AddressRules.text(target.address())))
-        .setHost(target.host())
+        // an IPv6 literal goes into the Host header in brackets (RFC 9110), which Vert.x leaves to the caller
+        .setHost(target.host().contains(":") ? "[" + target.host() + "]" : target.host())
         .setPort(target.port())
         .setSsl(target.https())
         .setURI(target.requestUri())

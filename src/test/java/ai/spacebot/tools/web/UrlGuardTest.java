@@ -114,6 +114,14 @@ class UrlGuardTest {
   }
 
   @Test
+  void anInternationalNameIsCheckedInItsAsciiForm() throws Exception {
+    // .example never resolves: the error names the form that was looked up
+    assertThat(refusal(new UrlGuard(vertx, AllowList.EMPTY), "http://B\u00fccher.example/"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the host xn--bcher-kva.example could not be resolved");
+  }
+
+  @Test
   void aWildcardAllowsSubNamesOnly() {
     AllowList list = AllowList.parse(List.of("*.corp.example"));
     assertThat(list.allowsName("wiki.corp.example")).isTrue();

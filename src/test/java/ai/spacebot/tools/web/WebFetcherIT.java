@@ -145,6 +145,16 @@ class WebFetcherIT {
   }
 
   @Test
+  void anAllowListedIpv6LiteralIsFetchedWithABracketedHostHeader() throws Exception {
+    Queue<String> seen = new ConcurrentLinkedQueue<>();
+    HttpServer v6 = serve("::1", new HttpServerOptions(), seen, r -> r.response().end("six"));
+    WebPage page = fetcher(List.of("::1")).fetch("http://[::1]:" + v6.actualPort() + "/v6")
+        .await(20, TimeUnit.SECONDS);
+    assertThat(text(page)).isEqualTo("six");
+    assertThat(seen).containsExactly("[::1]:" + v6.actualPort() + " /v6");
+  }
+
+  @Test
   void aRedirectToLoopbackOrMetadataIsRefusedAtTheHop() {
     WebFetcher web = fetcher(List.of("localhost"));
     String base = "http://localhost:" + a.actualPort();
