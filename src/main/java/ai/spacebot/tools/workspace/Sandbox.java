@@ -61,9 +61,10 @@ public final class Sandbox {
     if (!available()) {
       return "unavailable: bubblewrap (" + bwrap + ") is not installed, so shell commands are refused";
     }
-    return "bubblewrap (network " + (settings.network() ? "on" : "off") + ", " + settings.memoryMb() + " MiB, "
-        + (pids != null ? pids.max() + " processes" : "no process limit") + ", " + settings.cpuSeconds()
-        + " s CPU per process)";
+    String rlimits = prlimit ? settings.memoryMb() + " MiB, " : "";
+    String cpu = prlimit ? ", " + settings.cpuSeconds() + " s CPU per process" : ", no memory or CPU limit (no prlimit)";
+    return "bubblewrap (network " + (settings.network() ? "on" : "off") + ", " + rlimits
+        + (pids != null ? pids.max() + " processes" : "no process limit") + cpu + ")";
   }
 
   /**
