@@ -33,7 +33,9 @@ public final class ConfigLoader {
 
   private static final Map<String, Set<String>> KNOWN_KEYS = Map.ofEntries(
       Map.entry("", Set.of("api", "store", "llm", "defaults", "agents", "channel", "branch", "worker", "compaction",
-          "cortex", "budget", "delivery", "events", "cluster", "messaging", "bindings")),
+          "cortex", "budget", "delivery", "events", "cluster", "messaging", "bindings", "tools")),
+      Map.entry("tools", Set.of("web")),
+      Map.entry("tools.web", Set.of("allow_hosts", "max_body_bytes", "timeout_seconds", "max_chars")),
       Map.entry("messaging", Set.of("telegram", "discord", "default_group_mode")),
       Map.entry("messaging.telegram", MessagingConfigReader.TELEGRAM_KEYS),
       Map.entry("messaging.discord", MessagingConfigReader.DISCORD_KEYS),
@@ -53,7 +55,7 @@ public final class ConfigLoader {
       Map.entry("worker", Set.of("max_concurrent", "segment_turns", "max_segments", "timeout_seconds",
           "shell_timeout_seconds", "shell_max_timeout_seconds", "output_cap_bytes", "env_passthrough",
           "compact_threshold", "compact_fraction", "overflow_fraction", "sandbox", "sandbox_network",
-          "sandbox_memory_mb", "sandbox_hidden_paths")),
+          "sandbox_memory_mb", "sandbox_hidden_paths", "sandbox_max_processes", "sandbox_cpu_seconds")),
       Map.entry("compaction", Set.of("context_window", "background_threshold", "background_fraction",
           "aggressive_threshold", "aggressive_fraction", "emergency_threshold", "emergency_fraction", "fork_reserve",
           "fork_keep_last")),
@@ -231,7 +233,8 @@ public final class ConfigLoader {
             t.string("cluster.name", "spacebot"),
             t.string("cluster.host", "127.0.0.1"),
             t.integer("cluster.port", 5701, 1, 65535),
-            t.strings("cluster.members")));
+            t.strings("cluster.members")),
+        web(t));
   }
 
   private static CompactionSettings compaction(ConfigTree t) {
@@ -546,6 +549,30 @@ public final class ConfigLoader {
       }
     }
     return new SandboxSettings(mode, t.bool("worker.sandbox_network", false),
-        t.integer("worker.sandbox_memory_mb", 2048, 64, 1_048_576), List.copyOf(hidden));
+        t.integer("worker.sandbox_memory_mb", 2048, 64, 1_048_576), List.copyOf(hidden),
+        t.integer("worker.sandbox_max_processes", SandboxSettings.DEFAULTS.maxProcesses(), 0, 1_000_000),
+        t.integer("worker.sandbox_cpu_seconds", SandboxSettings.DEFAULTS.cpuSeconds(), 1, 86_400));
+  }
+
+  /** A host entry: a name ({@code example.com}, {@code *.example.com}), an address, or a CIDR block. */
+  private static final java.util.regex.Pattern ALLOW_HOST =
+      java.util.regex.Pattern.compile("(\\*\\.)?[A-Za-z0-9._:-]+(/[0-9]{1,3})?");
+
+  private static WebSettings web(ConfigTree t) {
+    List<String> hosts = t.strings("tools.web.allow_hosts");
+    for (String host : hosts) {
+      String entry = host.strip();
+      int slash = entry.indexOf('/');
+      if (!ALLOW_HOST.matcher(entry).matches()
+          || slash >= 0 && Integer.parseInt(entry.substring(slash + 1)) > (entry.contains(":") ? 128 : 32)) {
+        throw ConfigTree.bad("tools.web.allow_hosts", t.find("tools.web.allow_hosts"), "must hold host names, "
+            + "addresses or CIDR blocks (example.com, *.example.com, 10.0.0.5, 10.0.0.0/8, fd00::/8), got \"" + host
+            + "\"");
+      }
+    }
+    return new WebSettings(hosts.stream().map(String::strip).toList(),
+        t.integer("tools.web.max_body_bytes", WebSettings.DEFAULTS.maxBodyBytes(), 1024, 64 * 1024 * 1024),
+        t.integer("tools.web.timeout_seconds", WebSettings.DEFAULTS.timeoutSeconds(), 1, 600),
+        t.integer("tools.web.max_chars", WebSettings.DEFAULTS.maxChars(), 100, 10_000_000));
   }
 }

@@ -19,7 +19,8 @@ public record SpacebotConfig(
     DeliveryConfig delivery,
     MessagingConfig messaging,
     EventsConfig events,
-    ClusterConfig cluster) {
+    ClusterConfig cluster,
+    WebSettings web) {
 
   public Optional<AgentConfig> agent(String id) {
     return agents.stream().filter(a -> a.id().equals(id)).findFirst();
@@ -36,6 +37,6 @@ public record SpacebotConfig(
 
   public SpacebotConfig withCluster(boolean enabled) {
     return new SpacebotConfig(dataDir, api, store, llm, agents, channel, branch, worker, compaction, cortex, delivery, messaging, events,
-        new ClusterConfig(enabled, cluster.name(), cluster.host(), cluster.port(), cluster.members()));
+        new ClusterConfig(enabled, cluster.name(), cluster.host(), cluster.port(), cluster.members()), web);
   }
 }

@@ -17,6 +17,8 @@ import ai.spacebot.llm.ChatJson;
 import ai.spacebot.llm.ToolLoop;
 import ai.spacebot.process.BackgroundProcess;
 import ai.spacebot.tools.Tool;
+import ai.spacebot.tools.web.WebFetchTool;
+import ai.spacebot.tools.web.WebFetcher;
 import ai.spacebot.tools.workspace.WorkspaceTools;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
@@ -32,7 +34,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One worker: does a task with shell and file tools in the agent's workspace. It runs in segments of
+ * One worker: does a task with shell and file tools in the agent's workspace, and web_fetch through the SSRF guard. It runs in segments of
  * {@code segmentTurns} model calls; a segment that ends with the model still at work starts the next,
  * up to {@code maxSegments} (then outcome Partial). An interactive worker reports each answer and waits
  * for the next message ({@code route}) instead of ending.
@@ -46,6 +48,8 @@ final class Worker extends BackgroundProcess {
   private final String template;
   private final WorkspaceTools workspace;
   private final CompactionSettings compaction;
+  private final WebFetcher web;
+  private final int webMaxChars;
   private final List<ChatMessage> conversation = new ArrayList<>();
   private UserMessage taskMessage;
   private String lastText = "";
@@ -55,7 +59,7 @@ final class Worker extends BackgroundProcess {
 
   Worker(Vertx vertx, Context context, EventPublisher events, WorkerStart start, AgentConfig agent,
       WorkerSettings settings, StreamingChatModel model, Duration modelTimeout, String template,
-      WorkspaceTools workspace, CompactionSettings compaction, Runnable onEnd) {
+      WorkspaceTools workspace, CompactionSettings compaction, WebFetcher web, int webMaxChars, Runnable onEnd) {
     super(vertx, context, events, start.workerId(), ProcessKind.WORKER, start.agentId(), start.channelId(),
         start.replyTo(), onEnd);
     this.start = start;
@@ -66,6 +70,8 @@ final class Worker extends BackgroundProcess {
     this.template = template;
     this.workspace = workspace;
     this.compaction = compaction;
+    this.web = web;
+    this.webMaxChars = webMaxChars;
   }
 
   @Override
@@ -108,6 +114,7 @@ final class Worker extends BackgroundProcess {
       compact(settings.compactFraction());
     }
     List<Tool> tools = new ArrayList<>(workspace.tools());
+    tools.add(new WebFetchTool(web, webMaxChars, this::status));
     tools.add(new SetStatusTool(this::status));
     loop = new ToolLoop(context, model, tools, settings.segmentTurns(), modelTimeout, toolEvents());
     loop.run(List.copyOf(conversation)).onComplete(ar -> {

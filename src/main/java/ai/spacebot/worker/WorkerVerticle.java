@@ -8,6 +8,7 @@ import ai.spacebot.config.AgentConfig;
 import ai.spacebot.config.SpacebotConfig;
 import ai.spacebot.llm.CallContext;
 import ai.spacebot.llm.routing.ModelRouter;
+import ai.spacebot.tools.web.WebFetcher;
 import ai.spacebot.tools.workspace.Sandbox;
 import ai.spacebot.tools.workspace.Workspace;
 import ai.spacebot.tools.workspace.WorkspaceTools;
@@ -33,6 +34,8 @@ public final class WorkerVerticle extends VerticleBase {
   private EventPublisher events;
   private String template;
   private Sandbox sandbox;
+  /** One HTTP client for every worker of this verticle; tools fetch through it on this verticle's event loop. */
+  private WebFetcher web;
 
   public WorkerVerticle(SpacebotConfig config, ModelRouter router) {
     this.config = config;
@@ -43,12 +46,16 @@ public final class WorkerVerticle extends VerticleBase {
   public Future<?> start() {
     events = new EventPublisher(vertx.eventBus());
     template = Prompts.load("worker.md");
+    web = new WebFetcher(vertx, config.web());
     return vertx.executeBlocking(() -> new Sandbox(config.worker().sandbox(), config.dataDir()), false)
         .compose(found -> {
           sandbox = found;
           // an operator reads here what contains (or does not contain) the commands the agent runs
           if (config.worker().sandbox().sandboxed() && !sandbox.available()) {
             log.warn("Worker shell sandbox: {}; install bubblewrap or set worker.sandbox: none", sandbox.describe());
+          } else if (sandbox.missingProcessLimit() != null) {
+            log.warn("Worker shell sandbox: {}; no process limit because {}: a fork bomb is stopped only by the "
+                + "command's timeout", sandbox.describe(), sandbox.missingProcessLimit());
           } else {
             log.info("Worker shell sandbox: {}", sandbox.describe());
           }
@@ -73,7 +80,7 @@ public final class WorkerVerticle extends VerticleBase {
     Workspace.open(vertx, config.workspace(start.agentId())).compose(workspace -> {
       WorkspaceTools tools = WorkspaceTools.create(vertx, workspace, config.worker(), System.getenv(), sandbox);
       Worker worker = new Worker(vertx, context, events, start, agent.get(), config.worker(), model.get(),
-          router.requestTimeout(), template, tools, config.compaction(), () -> {});
+          router.requestTimeout(), template, tools, config.compaction(), web, config.web().maxChars(), () -> {});
       return worker.start(Duration.ofSeconds(config.worker().timeoutSeconds()));
     })
         .onSuccess(v -> msg.reply(new JsonObject().put("worker_id", start.workerId())))

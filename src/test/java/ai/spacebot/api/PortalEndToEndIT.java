@@ -235,7 +235,8 @@ class PortalEndToEndIT {
     assertThat(status.getJsonArray("agents").getJsonObject(0).getString("id")).isEqualTo("main");
     assertThat(status.getInteger("channels")).isNotNull();
     assertThat(app.http.get("/api/health").json().getString("status")).isEqualTo("ok");
-    assertThat(app.http.get("/api/health").json().getString("sandbox")).startsWith("bubblewrap (network off");
+    assertThat(app.http.get("/api/health").json().getString("sandbox"))
+        .isEqualTo("bubblewrap (network off, 2048 MiB, 128 processes, 120 s CPU per process)");
   }
 
   @Test

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -376,6 +377,28 @@ class ConfigLoaderTest {
         .contains("bubblewrap or none").contains("\"docker\"");
     assertThat(failureOf("worker:\n  sandbox_hidden_paths: [etc/shadow]\n", env()))
         .contains("worker.sandbox_hidden_paths").contains("absolute");
+    assertThat(defaults.maxProcesses()).isEqualTo(128);
+    assertThat(defaults.cpuSeconds()).isEqualTo(120);
+    SandboxSettings limited = loadYaml("worker:\n  sandbox_max_processes: 0\n  sandbox_cpu_seconds: 5\n", env())
+        .worker().sandbox();
+    assertThat(limited.maxProcesses()).isZero();
+    assertThat(limited.cpuSeconds()).isEqualTo(5);
+    assertThat(failureOf("worker:\n  sandbox_cpu_seconds: 0\n", env())).contains("worker.sandbox_cpu_seconds");
+  }
+
+  @Test
+  void webToolsAllowNoInternalHostByDefaultAndAllowListEntriesAreChecked() throws IOException {
+    WebSettings defaults = loadYaml("", env()).web();
+    assertThat(defaults).isEqualTo(new WebSettings(List.of(), 2 * 1024 * 1024, 20, 20_000));
+    WebSettings allowed = loadYaml("tools:\n  web:\n    allow_hosts: [wiki.corp.example, \"*.corp.example\", "
+        + "10.0.0.0/8, \"fd00::/8\"]\n    timeout_seconds: 5\n", env()).web();
+    assertThat(allowed.allowHosts()).containsExactly("wiki.corp.example", "*.corp.example", "10.0.0.0/8", "fd00::/8");
+    assertThat(allowed.timeoutSeconds()).isEqualTo(5);
+    assertThat(failureOf("tools:\n  web:\n    allow_hosts: [\"http://evil.example/\"]\n", env()))
+        .contains("tools.web.allow_hosts").contains("\"http://evil.example/\"").contains("CIDR");
+    assertThat(failureOf("tools:\n  web:\n    allow_hosts: [10.0.0.0/33]\n", env()))
+        .contains("tools.web.allow_hosts").contains("\"10.0.0.0/33\"");
+    assertThat(failureOf("tools:\n  web:\n    allow: [x]\n", env())).contains("tools.web.allow");
   }
 
   @Test

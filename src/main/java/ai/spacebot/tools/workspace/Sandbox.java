@@ -1,6 +1,7 @@
 package ai.spacebot.tools.workspace;
 
 import ai.spacebot.config.SandboxSettings;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +13,8 @@ import java.util.Map;
  * empty tmpfs over the data directory (config, database, identity files), HOME and /tmp; root-only secrets such as
  * /etc/shadow hidden; new namespaces for everything (its own /proc, so no other process and no parent's environment
  * is visible; no network unless configured); every capability dropped (root inside cannot remount anything); the
- * environment exactly what the tool gives it; killed with its parent. An address-space limit comes from prlimit.
+ * environment exactly what the tool gives it; killed with its parent. Address-space and CPU-time limits come from
+ * prlimit, the process-count limit from a cgroup of the command's own ({@link PidsCgroup}).
  *
  * <p>Without bubblewrap the shell refuses to run, unless the operator chose {@code worker.sandbox: none}.
  */
@@ -26,6 +28,9 @@ public final class Sandbox {
   /** Looked up once: every shell call asks, some on an event loop. Installing bwrap later needs a restart. */
   private final boolean available;
   private final boolean prlimit;
+  /** Null where no pids cgroup is writable; {@link #noProcessLimit} says why. */
+  private final PidsCgroup pids;
+  private final String noProcessLimit;
 
   /**
    * Looks for bwrap and prlimit on disk: build it off the event loop.
@@ -42,6 +47,10 @@ public final class Sandbox {
     this.bwrap = bwrap;
     this.available = Files.isExecutable(Path.of(bwrap));
     this.prlimit = Files.isExecutable(Path.of(PRLIMIT));
+    PidsCgroup.Found found = settings.sandboxed() && available ? PidsCgroup.find(settings.maxProcesses())
+        : new PidsCgroup.Found(null, "not sandboxed");
+    this.pids = found.cgroup();
+    this.noProcessLimit = found.why();
   }
 
   /** What runs shell commands here, for the startup log and the tool's refusals. */
@@ -52,7 +61,28 @@ public final class Sandbox {
     if (!available()) {
       return "unavailable: bubblewrap (" + bwrap + ") is not installed, so shell commands are refused";
     }
-    return "bubblewrap (network " + (settings.network() ? "on" : "off") + ", " + settings.memoryMb() + " MiB)";
+    String rlimits = prlimit ? settings.memoryMb() + " MiB, " : "";
+    String cpu = prlimit ? ", " + settings.cpuSeconds() + " s CPU per process" : ", no memory or CPU limit (no prlimit)";
+    return "bubblewrap (network " + (settings.network() ? "on" : "off") + ", " + rlimits
+        + (pids != null ? pids.max() + " processes" : "no process limit") + cpu + ")";
+  }
+
+  /**
+   * Why sandboxed commands have no process-count limit here (no writable pids cgroup), or null when they have one or
+   * are not sandboxed at all.
+   */
+  public String missingProcessLimit() {
+    return settings.sandboxed() && available && pids == null ? noProcessLimit : null;
+  }
+
+  /** The cgroup under which each command gets its own, or null. */
+  Path cgroupBase() {
+    return pids == null ? null : pids.base();
+  }
+
+  /** CPU seconds of each process of a sandboxed command; 0 when commands are not sandboxed. */
+  int cpuSeconds() {
+    return settings.sandboxed() && prlimit ? settings.cpuSeconds() : 0;
   }
 
   public boolean available() {
@@ -70,17 +100,43 @@ public final class Sandbox {
   }
 
   /**
-   * The argv that runs {@code /bin/sh -c command} in {@code cwd}. {@code env} is what the command may see; the caller
-   * must start the process with exactly that environment too, because the sandbox's init process keeps the one it
-   * was started with, and a command can read it from {@code /proc/1/environ}.
+   * How one command starts: its argv, and the cgroup it enters (null without one), which the caller must
+   * {@link PidsCgroup.Slot#remove remove} when the command has ended.
    */
+  record Launch(List<String> argv, PidsCgroup.Slot cgroup) {}
+
+  /**
+   * Starts {@code /bin/sh -c command} in {@code cwd}: makes the command's cgroup (blocking) and the argv that enters
+   * it before anything else runs. {@code env} is what the command may see; the caller must start the process with
+   * exactly that environment too, because the sandbox's init process keeps the one it was started with, and a command
+   * can read it from {@code /proc/1/environ}.
+   */
+  Launch launch(String command, Path workspace, Path cwd, Map<String, String> env) throws IOException {
+    if (!settings.sandboxed()) {
+      return new Launch(List.of("/bin/sh", "-c", command), null);
+    }
+    PidsCgroup.Slot slot = pids == null ? null : pids.open();
+    List<String> argv = new ArrayList<>();
+    if (slot != null) {
+      // the shell moves itself into the cgroup, then becomes prlimit and bwrap: nothing forks before the limit holds,
+      // and a failed move stops the command instead of running it unlimited
+      argv.addAll(List.of("/bin/sh", "-c", "echo $$ > \"$0\" && exec \"$@\"", slot.procs().toString()));
+    }
+    argv.addAll(argv(command, workspace, cwd, env));
+    return new Launch(argv, slot);
+  }
+
+  /** The bwrap argv, behind prlimit; no cgroup. */
   List<String> argv(String command, Path workspace, Path cwd, Map<String, String> env) {
     if (!settings.sandboxed()) {
       return List.of("/bin/sh", "-c", command);
     }
     List<String> argv = new ArrayList<>();
     if (prlimit) {
-      argv.addAll(List.of(PRLIMIT, "--as=" + (long) settings.memoryMb() * 1024 * 1024, "--core=0", "--"));
+      // CPU: the soft limit sends SIGXCPU (exit 152, which the tool names), the hard one a second later SIGKILL for
+      // a process that ignores it
+      argv.addAll(List.of(PRLIMIT, "--as=" + (long) settings.memoryMb() * 1024 * 1024, "--core=0",
+          "--cpu=" + settings.cpuSeconds() + ":" + (settings.cpuSeconds() + 1), "--"));
     }
     argv.addAll(List.of(bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"));
     for (String hidden : settings.hiddenPaths()) {

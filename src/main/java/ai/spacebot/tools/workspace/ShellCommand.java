@@ -43,6 +43,8 @@ final class ShellCommand {
    */
   private final Set<ProcessHandle> seen = ConcurrentHashMap.newKeySet();
   private Process process;
+  /** The command's own cgroup (process-count limit), or null. */
+  private PidsCgroup.Slot cgroup;
   private volatile boolean cancelled;
 
   /** @param workingDir as the model gave it, resolved when the command starts; null means the workspace root */
@@ -86,7 +88,22 @@ final class ShellCommand {
     if (cancelled) {
       return ToolOutput.error("Command cancelled (the worker was stopped)." + soFar(text));
     }
-    return ToolOutput.ok(CappedOutput.endLine(text) + "[exit code " + p.exitValue() + "]");
+    return ToolOutput.ok(CappedOutput.endLine(text) + "[exit code " + p.exitValue() + "]" + limitNote(p.exitValue()));
+  }
+
+  /**
+   * Removes the command's cgroup, killing what is left in it; blocking. Called after the result went back: the
+   * processes of an ended command are already dying with its pid namespace, and nobody should wait for the kernel
+   * to reap them.
+   */
+  void release() {
+    PidsCgroup.Slot slot;
+    synchronized (this) {
+      slot = cgroup;
+    }
+    if (slot != null) {
+      slot.remove();
+    }
   }
 
   private Path directory() {
@@ -108,7 +125,9 @@ final class ShellCommand {
     if (SETSID) {
       argv.add("/usr/bin/setsid");
     }
-    argv.addAll(sandbox.argv(command, workspace.root(), dir, env));
+    Sandbox.Launch launch = sandbox.launch(command, workspace.root(), dir, env);
+    cgroup = launch.cgroup();
+    argv.addAll(launch.argv());
     ProcessBuilder builder = new ProcessBuilder(argv)
         .directory(dir.toFile())
         .redirectInput(Redirect.from(new File("/dev/null")))
@@ -147,6 +166,9 @@ final class ShellCommand {
   }
 
   private void killTree() {
+    if (cgroup != null) {
+      cgroup.killAll();
+    }
     if (SETSID) {
       killGroup(process.pid());
     }
@@ -165,6 +187,12 @@ final class ShellCommand {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** A shell killed by SIGXCPU (exit 128 + 24) ran out of its CPU time: say so, the number alone says little. */
+  private String limitNote(int exit) {
+    return exit == 128 + 24 && sandbox.cpuSeconds() > 0 ? "\n[stopped by the CPU-time limit: a process of the command "
+        + "used " + sandbox.cpuSeconds() + " s of CPU (worker.sandbox_cpu_seconds)]" : "";
   }
 
   private static String soFar(String text) {

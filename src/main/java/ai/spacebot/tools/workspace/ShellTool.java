@@ -75,6 +75,7 @@ public final class ShellTool implements Tool {
       ToolOutput output = run(command);
       running.remove(command);
       context.runOnContext(v -> result.complete(output));
+      command.release();
     }, "spacebot-shell");
     thread.setDaemon(true);
     thread.start();

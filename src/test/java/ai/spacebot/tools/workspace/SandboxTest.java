@@ -143,7 +143,7 @@ class SandboxTest {
     assertThat(out.isError()).isTrue();
     assertThat(out.text()).contains("bubblewrap").contains("worker.sandbox: none");
 
-    SandboxSettings none = new SandboxSettings(SandboxSettings.NONE, false, 2048, List.of());
+    SandboxSettings none = new SandboxSettings(SandboxSettings.NONE, false, 2048, List.of(), 128, 120);
     ShellTool unsandboxed = new ShellTool(vertx, workspace, SETTINGS, Map.of("PATH", System.getenv("PATH")),
         new Sandbox(none, dir, "/nonexistent/bwrap"));
     assertThat(call(unsandboxed, new JsonObject().put("command", "cat " + dir.resolve("config.yaml"))).text())

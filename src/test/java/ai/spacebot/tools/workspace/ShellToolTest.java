@@ -132,7 +132,7 @@ class ShellToolTest {
   @Test
   void aBackgroundChildHoldingTheOutputDoesNotHoldTheResult() throws Exception {
     ShellTool unsandboxed = new ShellTool(vertx, workspace, SETTINGS, Map.of("PATH", System.getenv("PATH")),
-        new Sandbox(new SandboxSettings(SandboxSettings.NONE, false, 2048, List.of()), dir));
+        new Sandbox(new SandboxSettings(SandboxSettings.NONE, false, 2048, List.of(), 128, 120), dir));
     long start = System.nanoTime();
     ToolOutput out = call(unsandboxed, new JsonObject().put("command", "sleep 30 & echo done"));
     // far from the background sleep's 30 s, however loaded the machine
