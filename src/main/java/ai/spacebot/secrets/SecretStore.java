@@ -59,6 +59,7 @@ public final class SecretStore {
   private volatile Protection protection;
   private volatile SecretCipher cipher;
   private Future<?> tail = Future.succeededFuture();
+  private final List<Runnable> unlockListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private SecretStore(Vertx vertx, SecretRows rows, KnownSecrets known) {
     this.vertx = vertx;
@@ -84,6 +85,11 @@ public final class SecretStore {
     });
   }
 
+  /** Called (on the unlocking caller's context) each time the store was unlocked; keep it short. */
+  public void onUnlock(Runnable listener) {
+    unlockListeners.add(listener);
+  }
+
   public State state() {
     return protection == null ? State.UNENCRYPTED : cipher == null ? State.LOCKED : State.UNLOCKED;
   }
@@ -93,6 +99,18 @@ public final class SecretStore {
     String kdf = p != null && p.mode().equals("passphrase")
         ? new KdfParams(p.kdfMemoryKib(), p.kdfIterations(), p.kdfParallelism(), new byte[0]).toString() : null;
     return new Status(state(), p == null ? "unencrypted" : p.mode(), names.size(), kdf);
+  }
+
+  /** {@code secret:NAME} config values from this store: readable, waiting (locked) or missing. */
+  public ai.spacebot.config.SecretLookup lookup() {
+    return name -> {
+      String value = values.get(name);
+      if (value != null) {
+        return ai.spacebot.config.SecretLookup.Result.found(value);
+      }
+      return names.containsKey(name) && state() == State.LOCKED ? ai.spacebot.config.SecretLookup.Result.WAITING
+          : ai.spacebot.config.SecretLookup.Result.MISSING;
+    };
   }
 
   /** The value of a secret if this node can read it now (the store is not locked), else null. */
@@ -235,6 +253,7 @@ public final class SecretStore {
         for (Row r : all) {
           hold(r.name(), opened.clear().get(r.name()), SecretCategory.parse(r.category()));
         }
+        unlockListeners.forEach(Runnable::run);
         return status();
       }));
     });
