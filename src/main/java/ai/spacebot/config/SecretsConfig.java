@@ -17,7 +17,7 @@ import java.util.function.Function;
 public record SecretsConfig(Path keyFile, String passphrase, Map<String, String> waiting,
     Function<SecretLookup, SpacebotConfig> resolver) {
   public SecretsConfig {
-    waiting = Map.copyOf(waiting);
+    waiting = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(waiting)); // by key, for stable reports
   }
 
   /** The secret a key under {@code prefix} (e.g. {@code messaging.telegram.}) waits for, if any. */
