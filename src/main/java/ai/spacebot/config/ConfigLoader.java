@@ -143,6 +143,12 @@ public final class ConfigLoader {
         throw ConfigTree.bad(key, s, "cannot come from the secret store, which is opened with it; use env:VAR instead");
       }
     }
+    // A token waiting for a locked store would read as unset, and an unset token opens the API to every caller; the
+    // CLI also needs it before any store is open.
+    if (t.find("api.auth_token") instanceof ConfigValue.Scalar s && !s.isNull() && s.text().trim().startsWith("secret:")) {
+      throw ConfigTree.bad("api.auth_token", s, "cannot come from the secret store (while it is locked the API would be "
+          + "open, and the CLI reads the token before any store is open); use env:VAR or SPACEBOT_AUTH_TOKEN");
+    }
     String keyFileText = t.string("secrets.key_file", null);
     Path keyFile = keyFileText == null ? null : dataDir.resolve(keyFileText).toAbsolutePath().normalize();
     ApiConfig api = new ApiConfig(

@@ -93,6 +93,8 @@ class SecretReferencesTest {
     assertThatThrownBy(() -> load("store:\n  kind: postgres\n  postgres:\n    url: secret:PG_URL\n", env()))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("store.postgres.url cannot come from the secret store, which is opened with it; use env:VAR instead");
+    assertThatThrownBy(() -> load("api:\n  auth_token: secret:API_TOKEN\n", env())).isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("api.auth_token cannot come from the secret store (while it is locked the API would be open");
     assertThatThrownBy(() -> load("llm:\n  providers:\n    main:\n      api_key: secret:lower\n", env()))
         .hasMessageStartingWith("llm.providers.main.api_key names secret:lower; a secret name is upper-case letters");
   }
