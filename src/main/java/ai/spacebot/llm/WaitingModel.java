@@ -34,10 +34,4 @@ final class WaitingModel implements StreamingChatModel {
         + "'spacebot secrets unlock'"));
   }
 
-  /** The model cannot be called until the secret store is unlocked. */
-  public static final class WaitingForSecretException extends RuntimeException {
-    WaitingForSecretException(String message) {
-      super(message, null, false, false);
-    }
-  }
 }
