@@ -7,6 +7,7 @@ import ai.spacebot.config.SpacebotConfig;
 import ai.spacebot.llm.routing.ModelInventory;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import ai.spacebot.tools.workspace.Sandbox;
+import ai.spacebot.secrets.SecretStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -37,6 +38,8 @@ public final class ApiVerticle extends VerticleBase {
   /** Node-local map the main verticle marks {@link #READY} in once all its deployments are up. */
   public static final String NODE_STATE = "spacebot.node";
   public static final String READY = "ready";
+  /** A JsonArray of {key, secret}: the config values that wait for the locked secret store on this node. */
+  public static final String SECRETS_WAITING = "secrets_waiting";
   private static final DeliveryOptions ASK = Replies.ASK;
   /** Imports, reindexing and maintenance passes embed many texts; a 100k reindex takes minutes. */
   private static final DeliveryOptions LONG_ASK = new DeliveryOptions().setSendTimeout(3_600_000);
@@ -50,6 +53,8 @@ public final class ApiVerticle extends VerticleBase {
 
   /** The workers' shell sandbox on this node, as {@code /api/health} reports it (looked up at start, off the loop). */
   private String sandbox;
+  private final SecretStore secrets;
+  private SecretRequests secretRoutes;
 
   public ApiVerticle(SpacebotConfig config, Intake intake) {
     this(config, intake, null);
@@ -57,21 +62,29 @@ public final class ApiVerticle extends VerticleBase {
 
   /** @param metrics rendered at {@code GET /metrics}; null for no metrics route */
   public ApiVerticle(SpacebotConfig config, Intake intake, PrometheusMeterRegistry metrics) {
+    this(config, intake, metrics, null);
+  }
+
+  /** @param secrets this node's secret store ({@code /api/secrets}), or null when the node has none */
+  public ApiVerticle(SpacebotConfig config, Intake intake, PrometheusMeterRegistry metrics, SecretStore secrets) {
     this.config = config;
     this.intake = intake;
     this.metrics = metrics;
+    this.secrets = secrets;
   }
 
   @Override
   public Future<?> start() {
     events = new EventStream(vertx, config.events());
     ApiGuard guard = new ApiGuard(config);
+    secretRoutes = new SecretRequests(vertx, secrets, config.api());
     Router router = Router.router(vertx);
     router.route().handler(Escapes::check);
     // Healthy once every process of this node is deployed: the API itself comes up first.
     router.get("/api/health").handler(ctx -> {
       boolean ready = Boolean.TRUE.equals(vertx.sharedData().getLocalMap(NODE_STATE).get(READY));
-      json(ctx, ready ? 200 : 503, new JsonObject().put("status", ready ? "ok" : "starting").put("sandbox", sandbox));
+      json(ctx, ready ? 200 : 503, new JsonObject().put("status", ready ? "ok" : "starting").put("sandbox", sandbox)
+          .put("secrets", secretRoutes.health()));
     });
     MessagingRoutes.telegramWebhook(router, vertx, config, config.api().maxBodyBytes());
     PortalRoutes portal = new PortalRoutes(vertx, config, intake, guard, events);
@@ -101,6 +114,7 @@ public final class ApiVerticle extends VerticleBase {
     router.post("/api/deliveries/:id/retry").handler(ctx -> forward(ctx, Addresses.DELIVERY_RETRY,
         new JsonObject().put("id", ctx.pathParam("id"))));
     router.post("/api/agents/budget").handler(this::setBudget);
+    secretRoutes.register(router);
     if (metrics != null) {
       // Prometheus text format. Same rule as /api: with api.auth_token set, a bearer token is required
       // (Prometheus: authorization.credentials or bearer_token_file); no ?token= here.

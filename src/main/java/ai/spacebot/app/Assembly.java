@@ -52,6 +52,7 @@ final class Assembly {
   private final BudgetGate budgets;
 
   private final Telemetry telemetry;
+  private ai.spacebot.secrets.SecretStore secrets;
 
   Assembly(io.vertx.core.Vertx vertx, SpacebotConfig config, Intake intake, Telemetry telemetry) {
     this.vertx = vertx;
@@ -62,6 +63,15 @@ final class Assembly {
     this.models = new ModelCatalog(vertx, config.llm(), telemetry.llm());
     this.budgets = BudgetGate.of(vertx);
     this.router = new ModelRouter(vertx, config.llm(), models, budgets);
+  }
+
+  /** The node's secret store, for the API; null when this node opened no store. */
+  void useSecrets(ai.spacebot.secrets.SecretStore secrets) {
+    this.secrets = secrets;
+  }
+
+  ModelCatalog models() {
+    return models;
   }
 
   BudgetGate budgets() {
@@ -94,8 +104,19 @@ final class Assembly {
   }
 
   Supplier<? extends Deployable> factory(Deployment d) {
+    return factory(d, config);
+  }
+
+  /** @param current the configuration to give the verticle (newer than the assembly's after an unlock) */
+  Supplier<? extends Deployable> factory(Deployment d, SpacebotConfig current) {
+    if (d.className().equals(TelegramAdapterVerticle.class.getName())) {
+      return () -> new TelegramAdapterVerticle(current, telemetry.registry());
+    }
+    if (d.className().equals(DiscordAdapterVerticle.class.getName())) {
+      return () -> new DiscordAdapterVerticle(current, telemetry.registry());
+    }
     if (d.className().equals(ApiVerticle.class.getName())) {
-      return () -> new ApiVerticle(config, intake, telemetry.registry());
+      return () -> new ApiVerticle(config, intake, telemetry.registry(), secrets);
     }
     if (d.className().equals(ChannelVerticle.class.getName())) {
       AtomicInteger shard = new AtomicInteger();

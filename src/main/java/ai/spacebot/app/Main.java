@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 @Command(name = "spacebot", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
     description = "A self-hosted AI agent for teams and communities.",
     subcommands = {Main.Start.class, Main.Stop.class, Main.Restart.class, Main.Status.class, Main.VersionCmd.class,
-        MemoryCommand.class, UsageCommand.class, ModelsCommand.class})
+        MemoryCommand.class, UsageCommand.class, ModelsCommand.class, SecretsCommand.class})
 public final class Main implements Runnable {
   static final int EXIT_NOT_RUNNING = 3;
   static final Duration STOP_GRACE = Duration.ofSeconds(8);

@@ -7,6 +7,8 @@ import ai.spacebot.config.ConfigLoader;
 import ai.spacebot.config.SpacebotConfig;
 import ai.spacebot.config.StoreConfig;
 import ai.spacebot.store.Database;
+import ai.spacebot.store.SqliteSecretRows;
+import ai.spacebot.store.postgres.PgSecretRows;
 import ai.spacebot.store.postgres.PgDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -36,6 +38,9 @@ public final class SpacebotVerticle extends VerticleBase {
   private PgDatabase memoryDatabase;
   private Assembly assembly;
   private final Telemetry telemetry;
+  private ai.spacebot.secrets.SecretStore secrets;
+  /** Adapters not deployed because their token waits for the locked secret store. */
+  private final List<Deployment> waitingAdapters = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** For Vert.x's launcher: configuration comes from the environment and the verticle's JSON config. */
   public SpacebotVerticle() {
@@ -84,33 +89,85 @@ public final class SpacebotVerticle extends VerticleBase {
   }
 
   private Future<?> deployAll(List<Deployment> deployments) {
-    Assembly assembly = new Assembly(vertx, config, intake, telemetry);
-    this.assembly = assembly;
     Future<Void> ready = Future.succeededFuture();
+    IdentityStore identities = new IdentityStore(vertx, config);
     if (deployments.stream().anyMatch(Assembly::needsStore)) {
-      IdentityStore identities = new IdentityStore(vertx, config);
       // Postgres first: when it cannot be reached, start-up stops before anything else is opened or logged.
       ready = (config.store().kind().equals(StoreConfig.POSTGRES)
               ? PgDatabase.open(vertx, config.store().postgresUrl()).onSuccess(pg -> memoryDatabase = pg)
               : Future.<PgDatabase>succeededFuture(null))
           .compose(pg -> Database.open(vertx, config.dataDir().resolve("spacebot.db")).onSuccess(db -> database = db))
+          .compose(db -> StartupSecrets.open(vertx, config, memoryDatabase != null
+              ? new PgSecretRows(memoryDatabase.pool()) : new SqliteSecretRows(db)))
+          .onSuccess(store -> secrets = store)
           .recover(err -> closeStores().transform(x -> Future.failedFuture(err)))
-          .compose(db -> {
-            assembly.useStore(db, memoryDatabase, identities);
-            return identities.start();
-          });
+          .mapEmpty();
     }
     return ready.compose(v -> {
+      if (secrets != null) {
+        // secret: values come from the store now; a name it does not hold stops the start with the key that names it.
+        config = config.resolveSecrets(secrets.lookup());
+      }
+      StartupSecrets.reportWaiting(vertx, config);
+      Assembly assembly = new Assembly(vertx, config, intake, telemetry);
+      this.assembly = assembly;
+      assembly.models().useProviders(config.llm(), StartupSecrets.waitingProviders(config));
+      assembly.useSecrets(secrets);
+      if (database != null) {
+        assembly.useStore(database, memoryDatabase, identities);
+        return identities.start();
+      }
+      return Future.<Void>succeededFuture();
+    }).compose(v -> {
       Future<Void> chain = Future.succeededFuture();
       for (Deployment d : deployments) {
+        String waitsFor = StartupSecrets.adapterWaitsFor(d, config);
+        if (waitsFor != null) {
+          waitingAdapters.add(d);
+          StartupSecrets.markAdapterWaiting(vertx, d, waitsFor);
+          continue;
+        }
         chain = chain.compose(x -> vertx.deployVerticle(assembly.factory(d), d.options())
             .onSuccess(id -> log.debug("Deployed {} x{}", d.name(), d.instances()))
             .mapEmpty());
       }
       return chain;
     }).onSuccess(v -> vertx.sharedData().getLocalMap(ApiVerticle.NODE_STATE).put(ApiVerticle.READY, true))
+        .onSuccess(v -> {
+          if (secrets != null) {
+            io.vertx.core.Context context = vertx.getOrCreateContext();
+            secrets.onUnlock(() -> context.runOnContext(x -> unlocked()));
+          }
+        })
         .onSuccess(v -> log.info("Spacebot {} running: {} (data in {})", Version.get(),
-        deployments.stream().map(d -> d.name() + "×" + d.instances()).collect(Collectors.joining(", ")), config.dataDir()));
+        deployments.stream().filter(d -> !waitingAdapters.contains(d)).map(d -> d.name() + "×" + d.instances())
+            .collect(Collectors.joining(", ")), config.dataDir()));
+  }
+
+  /**
+   * The store was unlocked through the API: build the config again with its values, give the model providers their
+   * keys and start the adapters that waited. A secret still unreadable keeps its adapter waiting.
+   */
+  private void unlocked() {
+    SpacebotConfig resolved;
+    try {
+      resolved = config.resolveSecrets(secrets.lookup());
+    } catch (ai.spacebot.config.ConfigException e) {
+      log.error("After unlocking the secret store the configuration still cannot be read: {}", e.getMessage());
+      return;
+    }
+    config = resolved;
+    assembly.models().useProviders(resolved.llm(), StartupSecrets.waitingProviders(resolved));
+    StartupSecrets.reportWaiting(vertx, resolved);
+    for (Deployment d : List.copyOf(waitingAdapters)) {
+      if (StartupSecrets.adapterWaitsFor(d, resolved) != null) {
+        continue;
+      }
+      waitingAdapters.remove(d);
+      vertx.deployVerticle(assembly.factory(d, resolved), d.options())
+          .onSuccess(id -> log.info("Secret store unlocked: started {} x{}", d.name(), d.instances()))
+          .onFailure(err -> log.error("Secret store unlocked, but {} did not start: {}", d.name(), err.getMessage()));
+    }
   }
 
   @Override

@@ -16,6 +16,8 @@ public record AdapterStatus(String name, String platform, String state, String l
   public static final String RECONNECTING = "reconnecting";
   public static final String FAILED = "failed";
   public static final String STOPPED = "stopped";
+  /** Its token is a {@code secret:} value and the secret store is locked: not started until it is unlocked. */
+  public static final String WAITING = "waiting";
   /** Not configured (no token): deployed and idle. */
   public static final String DISABLED = "disabled";
 

@@ -33,9 +33,10 @@ public final class ConfigLoader {
 
   private static final Map<String, Set<String>> KNOWN_KEYS = Map.ofEntries(
       Map.entry("", Set.of("api", "store", "llm", "defaults", "agents", "channel", "branch", "worker", "compaction",
-          "cortex", "budget", "delivery", "events", "cluster", "messaging", "bindings", "tools")),
+          "cortex", "budget", "delivery", "events", "cluster", "messaging", "bindings", "tools", "secrets")),
       Map.entry("tools", Set.of("web")),
       Map.entry("tools.web", Set.of("allow_hosts", "max_body_bytes", "timeout_seconds", "max_chars")),
+      Map.entry("secrets", Set.of("key_file")),
       Map.entry("messaging", Set.of("telegram", "discord", "default_group_mode")),
       Map.entry("messaging.telegram", MessagingConfigReader.TELEGRAM_KEYS),
       Map.entry("messaging.discord", MessagingConfigReader.DISCORD_KEYS),
@@ -87,6 +88,14 @@ public final class ConfigLoader {
    * @param explicitFile {@code --config FILE}, or null to use {@code $SPACEBOT_DIR/config.yaml} if present
    */
   public SpacebotConfig load(Path explicitFile) {
+    return load(explicitFile, SecretLookup.DEFERRED);
+  }
+
+  /**
+   * @param secrets where {@code secret:NAME} values come from; {@link SecretLookup#DEFERRED} before the store is
+   *     open (they wait, see {@link SecretsConfig#waiting()}), then {@link SpacebotConfig#resolveSecrets} again
+   */
+  public SpacebotConfig load(Path explicitFile, SecretLookup secrets) {
     Path dataDir = dataDir(env);
     ConfigValue.Mapping merged = new YamlSource(DEFAULTS_RESOURCE, env).parse(readDefaults());
     Path file = explicitFile != null ? explicitFile : dataDir.resolve("config.yaml");
@@ -105,7 +114,13 @@ public final class ConfigLoader {
       merged = ConfigTree.merge(merged, user);
     }
     merged = applyEnvironment(merged);
-    return build(new ConfigTree(merged), dataDir);
+    return resolver(merged, dataDir).apply(secrets);
+  }
+
+  /** Builds the typed config from the merged tree with a given secret lookup; every result can be built again. */
+  private java.util.function.Function<SecretLookup, SpacebotConfig> resolver(ConfigValue.Mapping merged, Path dataDir) {
+    return lookup -> build(new ConfigTree(merged, new ConfigTree.References(env, lookup)), dataDir,
+        resolver(merged, dataDir));
   }
 
   private ConfigValue.Mapping applyEnvironment(ConfigValue.Mapping config) {
@@ -124,7 +139,21 @@ public final class ConfigLoader {
     return config;
   }
 
-  private SpacebotConfig build(ConfigTree t, Path dataDir) {
+  private SpacebotConfig build(ConfigTree t, Path dataDir, java.util.function.Function<SecretLookup, SpacebotConfig> resolver) {
+    // These are needed to open the secret store, so they cannot come from it.
+    for (String key : List.of("store.postgres.url", "secrets.key_file")) {
+      if (t.find(key) instanceof ConfigValue.Scalar s && !s.isNull() && s.text().trim().startsWith("secret:")) {
+        throw ConfigTree.bad(key, s, "cannot come from the secret store, which is opened with it; use env:VAR instead");
+      }
+    }
+    // A token waiting for a locked store would read as unset, and an unset token opens the API to every caller; the
+    // CLI also needs it before any store is open.
+    if (t.find("api.auth_token") instanceof ConfigValue.Scalar s && !s.isNull() && s.text().trim().startsWith("secret:")) {
+      throw ConfigTree.bad("api.auth_token", s, "cannot come from the secret store (while it is locked the API would be "
+          + "open, and the CLI reads the token before any store is open); use env:VAR or SPACEBOT_AUTH_TOKEN");
+    }
+    String keyFileText = t.string("secrets.key_file", null);
+    Path keyFile = keyFileText == null ? null : dataDir.resolve(keyFileText).toAbsolutePath().normalize();
     ApiConfig api = new ApiConfig(
         t.integer("api.port", 19898, 0, 65535),
         t.string("api.bind", "127.0.0.1"),
@@ -234,7 +263,12 @@ public final class ConfigLoader {
             t.string("cluster.host", "127.0.0.1"),
             t.integer("cluster.port", 5701, 1, 65535),
             t.strings("cluster.members")),
-        web(t));
+        web(t),
+        new SecretsConfig(keyFile, blankToNull(env.get("SPACEBOT_SECRETS_PASSPHRASE")), t.waiting(), resolver));
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
   }
 
   private static CompactionSettings compaction(ConfigTree t) {
@@ -323,11 +357,13 @@ public final class ConfigLoader {
         throw ConfigTree.bad(p + ".kind", t.find(p + ".kind"), "must be one of " + PROVIDER_KINDS + ", got \"" + kind + "\"");
       }
       String apiKey = t.string(p + ".api_key", null);
+      boolean waits = t.waits(p + ".api_key");
       String baseUrl = t.string(p + ".base_url", null);
       if (baseUrl != null && !baseUrl.matches("(?i)https?://[^/\\s]+(/\\S*)?")) {
         throw ConfigTree.bad(p + ".base_url", t.find(p + ".base_url"), "must be an http:// or https:// URL, got \"" + baseUrl + "\"");
       }
       Map<String, String> headers = headers(t, p + ".headers");
+      waits = waits || t.waits(p + ".headers");
       String apiVersion = t.string(p + ".api_version", null);
       if (apiVersion != null && !kind.equals("azure-openai")) {
         throw ConfigTree.bad(p + ".api_version", t.find(p + ".api_version"), "is only for kind azure-openai (this provider is " + kind + ")");
@@ -339,7 +375,7 @@ public final class ConfigLoader {
         case "ollama" -> baseUrl != null;
         case "openai" -> apiKey != null || !headers.isEmpty();
         default -> apiKey != null;
-      };
+      } || waits;
       if (usable && kind.equals("azure-openai") && baseUrl == null) {
         throw ConfigTree.bad(p + ".base_url", t.find(p + ".kind"),
             "is required for kind azure-openai: the resource endpoint, e.g. https://NAME.openai.azure.com");
@@ -353,6 +389,7 @@ public final class ConfigLoader {
 
   /** {@code headers: {Name: value}}; a header whose value is empty (e.g. an unset {@code ${VAR:}}) is not sent. */
   private static Map<String, String> headers(ConfigTree t, String path) {
+
     ConfigValue v = t.find(path);
     if (v == null || v instanceof ConfigValue.Scalar s && s.isNull()) {
       return Map.of();
@@ -377,7 +414,7 @@ public final class ConfigLoader {
       if (!(e.getValue() instanceof ConfigValue.Scalar s)) {
         throw ConfigTree.bad(full, e.getValue(), "must be a single value, not a list or mapping");
       }
-      String value = s.isNull() ? "" : s.text().trim();
+      String value = s.isNull() || s.text().isBlank() ? "" : java.util.Objects.requireNonNullElse(t.resolve(full, s), "");
       if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
         throw ConfigTree.bad(full, e.getValue(), "must not contain a line break");
       }

@@ -10,16 +10,93 @@ import java.util.Map;
  * {@link ConfigException} that names the key and where its value came from.
  */
 final class ConfigTree {
-  private final ConfigValue.Mapping root;
-  private final String prefix;
+  private static final java.util.regex.Pattern SECRET_NAME = java.util.regex.Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
+  private static final java.util.regex.Pattern ENV_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-  ConfigTree(ConfigValue.Mapping root) {
-    this(root, "");
+  /**
+   * How {@code env:VAR} and {@code secret:NAME} values are read, and the references that wait for a locked store
+   * (config key → secret name). Shared by a tree and its subtrees.
+   */
+  static final class References {
+    final java.util.Map<String, String> env;
+    final SecretLookup secrets;
+    final java.util.Map<String, String> waiting = new java.util.TreeMap<>();
+
+    References(java.util.Map<String, String> env, SecretLookup secrets) {
+      this.env = env;
+      this.secrets = secrets;
+    }
+
+    static References none() {
+      return new References(java.util.Map.of(), SecretLookup.DEFERRED);
+    }
   }
 
-  private ConfigTree(ConfigValue.Mapping root, String prefix) {
+  private final ConfigValue.Mapping root;
+  private final String prefix;
+  private final References refs;
+
+  ConfigTree(ConfigValue.Mapping root) {
+    this(root, "", References.none());
+  }
+
+  ConfigTree(ConfigValue.Mapping root, References refs) {
+    this(root, "", refs);
+  }
+
+  private ConfigTree(ConfigValue.Mapping root, String prefix, References refs) {
     this.root = root;
     this.prefix = prefix;
+    this.refs = refs;
+  }
+
+  /** Every {@code secret:} reference read so far that waits for the store (config key → secret name). */
+  java.util.Map<String, String> waiting() {
+    return refs.waiting;
+  }
+
+  /** Whether a key under this path is a {@code secret:} value that could not be read yet. */
+  boolean waits(String path) {
+    String full = full(path);
+    return refs.waiting.keySet().stream().anyMatch(k -> k.equals(full) || k.startsWith(full + "."));
+  }
+
+  /**
+   * A scalar's text with {@code env:VAR} and {@code secret:NAME} resolved; null when it waits for a locked store.
+   * A missing variable or secret is a config error that names the key and what it names.
+   */
+  String resolve(String path, ConfigValue.Scalar s) {
+    String text = s.text().trim();
+    if (text.startsWith("env:")) {
+      String var = text.substring(4).trim();
+      if (!ENV_NAME.matcher(var).matches()) {
+        throw fail(path, s, "names env:" + var + ", which is not an environment variable name");
+      }
+      String value = refs.env.get(var);
+      if (value == null || value.isBlank()) {
+        throw fail(path, s, "is env:" + var + ", but the environment variable " + var + " is not set");
+      }
+      return value.trim();
+    }
+    if (text.startsWith("secret:")) {
+      String name = text.substring(7).trim();
+      if (!SECRET_NAME.matcher(name).matches()) {
+        throw fail(path, s, "names secret:" + name + "; a secret name is upper-case letters, digits and _, "
+            + "starting with a letter");
+      }
+      SecretLookup.Result found = refs.secrets.find(name);
+      switch (found.kind()) {
+        case FOUND:
+          return found.value();
+        case WAITING:
+          refs.waiting.put(full(path), name);
+          return null;
+        default:
+          throw fail(path, s, "is secret:" + name + ", but the secret store has no secret " + name
+              + "; add it with: spacebot secrets set " + name);
+      }
+    }
+    return text;
   }
 
   /** Later wins: mappings merge key by key, anything else is replaced whole. */
@@ -75,7 +152,10 @@ final class ConfigTree {
     if (!(v instanceof ConfigValue.Scalar s)) {
       throw fail(path, v, "must be a single value, not a list or mapping");
     }
-    return s.isNull() || s.text().isBlank() ? fallback : s.text().trim();
+    if (s.isNull() || s.text().isBlank()) {
+      return fallback;
+    }
+    return resolve(path, s);
   }
 
   int integer(String path, int fallback, int min, int max) {
@@ -169,7 +249,7 @@ final class ConfigTree {
       if (!(item instanceof ConfigValue.Mapping m)) {
         throw fail(path, item, "each item must be a mapping of keys");
       }
-      out.add(new ConfigTree(m, full(path) + "[" + out.size() + "]."));
+      out.add(new ConfigTree(m, full(path) + "[" + out.size() + "].", refs));
     }
     return out;
   }
@@ -177,12 +257,12 @@ final class ConfigTree {
   ConfigTree subtree(String path) {
     ConfigValue v = find(path);
     if (v == null) {
-      return new ConfigTree(new ConfigValue.Mapping(new LinkedHashMap<>(), "defaults"), full(path) + ".");
+      return new ConfigTree(new ConfigValue.Mapping(new LinkedHashMap<>(), "defaults"), full(path) + ".", refs);
     }
     if (!(v instanceof ConfigValue.Mapping m)) {
       throw fail(path, v, "must be a mapping of keys");
     }
-    return new ConfigTree(m, full(path) + ".");
+    return new ConfigTree(m, full(path) + ".", refs);
   }
 
   /** The key as the operator wrote it, e.g. {@code agents[1].id}. */

@@ -30,8 +30,10 @@ final class MessagingConfigReader {
   private static TelegramConfig telegram(ConfigTree t, Map<String, String> env) {
     String p = "messaging.telegram.";
     String token = firstNonBlank(env.get("TELEGRAM_BOT_TOKEN"), t.string(p + "token", null));
-    boolean enabled = t.bool(p + "enabled", token != null);
-    if (enabled && token == null) {
+    // A token that waits for a locked secret store still enables the adapter: it starts once the store is unlocked.
+    boolean waits = token == null && t.waits(p + "token");
+    boolean enabled = t.bool(p + "enabled", token != null || waits);
+    if (enabled && token == null && !waits) {
       throw ConfigTree.bad(p + "token", t.find(p + "enabled"), "is required when the Telegram adapter is enabled; "
           + "set TELEGRAM_BOT_TOKEN to the token @BotFather gave you");
     }
@@ -64,8 +66,10 @@ final class MessagingConfigReader {
   private static DiscordConfig discord(ConfigTree t, Map<String, String> env) {
     String p = "messaging.discord.";
     String token = firstNonBlank(env.get("DISCORD_BOT_TOKEN"), t.string(p + "token", null));
-    boolean enabled = t.bool(p + "enabled", token != null);
-    if (enabled && token == null) {
+    // A token that waits for a locked secret store still enables the adapter: it starts once the store is unlocked.
+    boolean waits = token == null && t.waits(p + "token");
+    boolean enabled = t.bool(p + "enabled", token != null || waits);
+    if (enabled && token == null && !waits) {
       throw ConfigTree.bad(p + "token", t.find(p + "enabled"), "is required when the Discord adapter is enabled; "
           + "set DISCORD_BOT_TOKEN to the bot token from the Developer Portal (Bot > Reset Token)");
     }

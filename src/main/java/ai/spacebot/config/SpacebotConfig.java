@@ -20,7 +20,7 @@ public record SpacebotConfig(
     MessagingConfig messaging,
     EventsConfig events,
     ClusterConfig cluster,
-    WebSettings web) {
+    WebSettings web, SecretsConfig secrets) {
 
   public Optional<AgentConfig> agent(String id) {
     return agents.stream().filter(a -> a.id().equals(id)).findFirst();
@@ -37,6 +37,14 @@ public record SpacebotConfig(
 
   public SpacebotConfig withCluster(boolean enabled) {
     return new SpacebotConfig(dataDir, api, store, llm, agents, channel, branch, worker, compaction, cortex, delivery, messaging, events,
-        new ClusterConfig(enabled, cluster.name(), cluster.host(), cluster.port(), cluster.members()), web);
+        new ClusterConfig(enabled, cluster.name(), cluster.host(), cluster.port(), cluster.members()), web, secrets);
+  }
+
+  /**
+   * This configuration built again with {@code secret:} values from {@code lookup} (the store, once open or
+   * unlocked); a secret the lookup does not have is a {@link ConfigException} naming the key and the secret.
+   */
+  public SpacebotConfig resolveSecrets(SecretLookup lookup) {
+    return secrets.resolver().apply(lookup).withCluster(cluster.enabled());
   }
 }

@@ -21,7 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * are thread-safe and do their I/O on their own HTTP client threads.
  */
 public final class ModelCatalog {
-  private final LlmConfig config;
+  private volatile LlmConfig config;
+  /** Provider id → the secret its credentials wait for (the secret store is locked). */
+  private volatile Map<String, String> waiting = Map.of();
   private final Vertx vertx;
   private final Map<String, StreamingChatModel> models = new ConcurrentHashMap<>();
   private final LlmMetrics metrics;
@@ -55,11 +57,32 @@ public final class ModelCatalog {
     if (slash <= 0) {
       return Optional.empty();
     }
-    ProviderConfig provider = config.providers().get(modelId.substring(0, slash));
+    String providerId = modelId.substring(0, slash);
+    ProviderConfig provider = config.providers().get(providerId);
     if (provider == null) {
       return Optional.empty();
     }
+    if (waiting.containsKey(providerId)) {
+      return Optional.of(new WaitingModel(this, modelId, providerId));
+    }
     return Optional.of(models.computeIfAbsent(modelId, id -> build(provider, id.substring(slash + 1))));
+  }
+
+  /** The secret a provider waits for, or null. */
+  String waitingFor(String providerId) {
+    return waiting.get(providerId);
+  }
+
+  /**
+   * New provider settings after the secret store was unlocked (or locked): models are built again from them, and
+   * a waiting provider's models answer every call with an error that names the secret.
+   *
+   * @param waitingProviders provider id → secret name
+   */
+  public void useProviders(LlmConfig config, Map<String, String> waitingProviders) {
+    this.config = config;
+    this.waiting = Map.copyOf(waitingProviders);
+    models.clear();
   }
 
   private VertxLlmHttpClient.Builder http(Duration timeout, Map<String, String> headers) {

@@ -20,7 +20,19 @@ public final class KnownSecrets {
   public record Entry(String name, String value, SecretCategory category) {
   }
 
+  private static final java.util.Map<io.vertx.core.Vertx, KnownSecrets> NODES = new java.util.WeakHashMap<>();
+
   private final ConcurrentMap<String, Entry> entries = new ConcurrentHashMap<>();
+
+  /**
+   * This node's one list (one per Vert.x instance, like the budget gate): the secret store fills it, the sandbox and
+   * the scrubber read it, without passing it through every constructor.
+   */
+  public static KnownSecrets of(io.vertx.core.Vertx vertx) {
+    synchronized (NODES) {
+      return NODES.computeIfAbsent(vertx, v -> new KnownSecrets());
+    }
+  }
   private final AtomicLong version = new AtomicLong();
 
   /** Records a value under a name (replacing the previous one); blank or too-short values are ignored. */

@@ -54,7 +54,7 @@ final class ApiCalls {
     ApiConfig api = new ApiConfig(port, bind, token, a.maxMessageBytes(), a.maxBodyBytes(), a.idleTimeoutSeconds(),
         a.requestTimeoutMs(), a.maxConnectionsPerAddress(), a.sessionTtlHours(), a.sessionsPerAddressPerHour());
     return new SpacebotConfig(c.dataDir(), api, c.store(), c.llm(), c.agents(), c.channel(), c.branch(), c.worker(),
-        c.compaction(), c.cortex(), c.delivery(), c.messaging(), c.events(), c.cluster());
+        c.compaction(), c.cortex(), c.delivery(), c.messaging(), c.events(), c.cluster(), c.web(), c.secrets());
   }
 
   record Session(String token, String sessionId, String conversationId) {

@@ -40,6 +40,8 @@ public record Failure(Kind kind, int status, Duration retryAfter, String brief) 
     NOT_FOUND(false, true),
     /** The request itself is wrong (400, 401, 403, context too long...): the same error everywhere. */
     FATAL(false, false),
+    /** The provider's key waits for the locked secret store: no retries, the fallback at once, no breaker count. */
+    WAITING(false, true),
     /** Anything else; treated like a transient failure. */
     UNKNOWN(true, true);
 
@@ -102,6 +104,9 @@ public record Failure(Kind kind, int status, Duration retryAfter, String brief) 
         return new Failure(Kind.FATAL, status, null, brief);
       }
       return new Failure(Kind.UNKNOWN, status, retryAfter, brief);
+    }
+    if (find(error, ai.spacebot.llm.WaitingForSecretException.class) != null) {
+      return new Failure(Kind.WAITING, 0, null, text(error));
     }
     if (error instanceof EmptyResponseException) {
       return new Failure(Kind.BAD_RESPONSE, 0, null, text(error));

@@ -350,7 +350,8 @@ public final class ResilientModel implements StreamingChatModel {
         Failure failure = Failure.classify(error);
         record(null, ms, "failed", failure.brief());
         if (permitted) {
-          if (failure.kind() == Failure.Kind.FATAL && failure.status() != 401 && failure.status() != 403) {
+          if (failure.kind() == Failure.Kind.FATAL && failure.status() != 401 && failure.status() != 403
+              || failure.kind() == Failure.Kind.WAITING) {
             breaker.releasePermission(); // the request's fault, not the model's
           } else {
             breaker.onError(ms, TimeUnit.MILLISECONDS, error);

@@ -10,6 +10,8 @@ import ai.spacebot.tools.ToolOutput;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import io.vertx.core.Context;
+import ai.spacebot.secrets.KnownSecrets;
+import ai.spacebot.secrets.SecretCategory;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -63,7 +65,7 @@ public final class ShellTool implements Tool {
     ShellCommand command;
     try {
       command = new ShellCommand(requiredString(args, "command"), workspace, optionalString(args, "working_dir"),
-          timeoutSeconds(args), env, settings.outputCapBytes(), sandbox);
+          timeoutSeconds(args), withToolSecrets(env, KnownSecrets.of(vertx)), settings.outputCapBytes(), sandbox);
     } catch (IllegalArgumentException e) {
       return Future.succeededFuture(ToolOutput.error(e.getMessage()));
     }
@@ -121,6 +123,24 @@ public final class ShellTool implements Tool {
           "argument \"timeout_seconds\" must be a whole number from 1 to " + settings.shellMaxTimeoutSeconds());
     }
     return timeout;
+  }
+
+  /**
+   * The command's environment: the scrubbed base plus every {@code tool} secret the node can read now, each under its
+   * own name (they may change between commands: the store can be unlocked or edited). {@code system} secrets never.
+   */
+  static Map<String, String> withToolSecrets(Map<String, String> base, KnownSecrets known) {
+    List<KnownSecrets.Entry> tools = known.toolSecrets();
+    if (tools.isEmpty()) {
+      return base;
+    }
+    Map<String, String> env = new LinkedHashMap<>(base);
+    for (KnownSecrets.Entry e : tools) {
+      if (e.category() == SecretCategory.TOOL) {
+        env.putIfAbsent(e.name(), e.value());
+      }
+    }
+    return Map.copyOf(env);
   }
 
   private static Map<String, String> scrubbed(Map<String, String> parentEnv, List<String> passthrough) {

@@ -45,9 +45,9 @@ class PgMigrationsIT {
   @Test
   void migrationsAreIdempotent() {
     Pool pool = pool();
-    assertThat(PgMigrations.bundled(pool).apply().await()).isEqualTo(1);
+    assertThat(PgMigrations.bundled(pool).apply().await()).isEqualTo(2);
     assertThat(PgMigrations.bundled(pool).apply().await()).isZero();
-    assertThat(count(pool, "SELECT count(*)::int FROM schema_migrations")).isEqualTo(1);
+    assertThat(count(pool, "SELECT count(*)::int FROM schema_migrations")).isEqualTo(2);
     assertThat(count(pool, "SELECT count(*)::int FROM pg_indexes WHERE indexname IN ('memories_embedding_hnsw', "
         + "'memories_fulltext', 'memories_human_anchor')")).isEqualTo(3);
   }
@@ -82,8 +82,8 @@ class PgMigrationsIT {
       runs.add(PgMigrations.bundled(pool()).apply());
     }
     Future.all(runs).await();
-    assertThat(runs.stream().mapToInt(Future::result).sum()).isEqualTo(1);
-    assertThat(count(pools.get(0), "SELECT count(*)::int FROM schema_migrations")).isEqualTo(1);
+    assertThat(runs.stream().mapToInt(Future::result).sum()).isEqualTo(2);
+    assertThat(count(pools.get(0), "SELECT count(*)::int FROM schema_migrations")).isEqualTo(2);
   }
 
   @Test
