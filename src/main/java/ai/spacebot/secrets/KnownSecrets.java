@@ -20,8 +20,21 @@ public final class KnownSecrets {
   public record Entry(String name, String value, SecretCategory category) {
   }
 
+  private static final java.util.Map<io.vertx.core.Vertx, KnownSecrets> NODES = new java.util.WeakHashMap<>();
+
   private final ConcurrentMap<String, Entry> entries = new ConcurrentHashMap<>();
   private final AtomicLong version = new AtomicLong();
+
+  /**
+   * This Vert.x instance's list (one per node, created on first use; held weakly by the Vertx). Every part of
+   * the process that holds secrets in clear registers them here: the config's credentials at assembly, the
+   * secret store's values on unlock.
+   */
+  public static KnownSecrets of(io.vertx.core.Vertx vertx) {
+    synchronized (NODES) {
+      return NODES.computeIfAbsent(vertx, v -> new KnownSecrets());
+    }
+  }
 
   /** Records a value under a name (replacing the previous one); blank or too-short values are ignored. */
   public void put(String name, String value, SecretCategory category) {

@@ -41,7 +41,7 @@ public final class WorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    events = new EventPublisher(vertx.eventBus());
+    events = new EventPublisher(vertx);
     template = Prompts.load("worker.md");
     return vertx.executeBlocking(() -> new Sandbox(config.worker().sandbox(), config.dataDir()), false)
         .compose(found -> {
