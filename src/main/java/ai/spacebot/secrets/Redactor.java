@@ -196,11 +196,22 @@ final class Redactor {
         int start = i + 1 - found;
         Set<String> merged = new LinkedHashSet<>();
         // A longer form ending here may reach back over several earlier spans: they all become one.
-        while (!spans.isEmpty() && start < spans.get(spans.size() - 1).end()) {
+        // A span it covers whole was part of this value (a secret that is a prefix of another): only this
+        // name stays; one it overlaps in part keeps its name too.
+        java.util.Deque<String> earlier = new java.util.ArrayDeque<>();
+        int from = start;
+        while (!spans.isEmpty() && from < spans.get(spans.size() - 1).end()) {
           Span last = spans.remove(spans.size() - 1);
-          start = Math.min(start, last.start());
-          merged.addAll(last.names());
+          if (last.start() < from) {
+            List<String> kept = new ArrayList<>(last.names());
+            for (int n = kept.size() - 1; n >= 0; n--) {
+              earlier.addFirst(kept.get(n));
+            }
+            from = last.start();
+          }
         }
+        start = from;
+        merged.addAll(earlier);
         merged.add(names[matchName[state]]);
         spans.add(new Span(start, i + 1, merged));
       }
