@@ -38,6 +38,7 @@ public final class OutboxDispatcher {
   private final Vertx vertx;
   private final OutboxRepository outbox;
   private final DeliveryConfig config;
+  private final SecretScrubber scrubber;
   private final OutboundGuard guard;
   private final EventPublisher events;
 
@@ -45,7 +46,8 @@ public final class OutboxDispatcher {
     this.vertx = vertx;
     this.outbox = outbox;
     this.config = config;
-    this.guard = new OutboundGuard(SecretScrubber.of(vertx));
+    this.scrubber = SecretScrubber.of(vertx);
+    this.guard = new OutboundGuard(scrubber);
     this.events = new EventPublisher(vertx);
   }
 
@@ -77,7 +79,11 @@ public final class OutboxDispatcher {
         .onSuccess(reply -> outbox.markDelivered(tried, DeliveryReceipt.fromJson(reply.body()).platformMessageIds())
             .onComplete(done))
         .onFailure(err -> {
-          DeliveryFailure failure = DeliveryFailure.from(err);
+          DeliveryFailure raw = DeliveryFailure.from(err);
+          // The error is logged and kept with the row (GET /api/deliveries): a platform's error can quote a URL
+          // with the bot token in it.
+          DeliveryFailure failure = new DeliveryFailure(raw.code(), scrubber.redactAll(raw.error()),
+              raw.retryAfterMillis(), raw.deliveredParts());
           PendingDelivery progressed = new PendingDelivery(tried.outboxId(),
               tried.message().withDeliveredParts(failure.deliveredParts()), tried.attempts());
           if (failure.isPermanent() || tried.attempts() >= config.maxAttempts()) {

@@ -183,6 +183,16 @@ class LeakScrubbingIT {
     assertThat(inbound.json().getString("text")).isEqualTo("my own key is [REDACTED:openai_api_key], keep it");
   }
 
+  @Test
+  void statusHealthModelsUsageAdaptersAndDeliveriesNameNoKey() {
+    for (String path : List.of("/api/health", "/api/status", "/api/models", "/api/usage?agent_id=main", "/api/adapters",
+        "/api/deliveries", "/api/channels", "/metrics")) {
+      Http.Response r = http.get(path);
+      assertThat(r.status()).as(path).isEqualTo(200);
+      assertThat(r.body()).as(path).doesNotContain(KEY).doesNotContain(KEY.substring(0, 12));
+    }
+  }
+
   /** An event of a session that arrived already (events before the one awaited are in the history). */
   private static SseEvent seen(String type, String session) {
     return events.events().stream().filter(e -> e.event().equals(type)
