@@ -13,35 +13,36 @@ import java.util.regex.Pattern;
  * both), a Discord token's first part must decode to a numeric id.
  */
 public enum LeakPattern {
-  ANTHROPIC_API_KEY("anthropic_api_key", "sk-ant-", "(?<![A-Za-z0-9_-])sk-ant-[A-Za-z0-9_-]{24,}",
+  ANTHROPIC_API_KEY("anthropic_api_key", new String[] {"sk-ant-"}, "(?<![A-Za-z0-9_-])sk-ant-[A-Za-z0-9_-]{24,}",
       LeakPattern::looksRandom),
-  OPENAI_API_KEY("openai_api_key", "sk-",
+  OPENAI_API_KEY("openai_api_key", new String[] {"sk-"},
       "(?<![A-Za-z0-9_-])sk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{24,}", LeakPattern::looksRandom),
-  GITHUB_TOKEN("github_token", "gh",
+  GITHUB_TOKEN("github_token", new String[] {"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"},
       "(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{60,255})(?![A-Za-z0-9_])",
       LeakPattern::looksRandom),
-  SLACK_TOKEN("slack_token", "xox", "(?<![A-Za-z0-9_-])xox[abposr]-[0-9]{6,}-[A-Za-z0-9-]{8,}",
+  SLACK_TOKEN("slack_token", new String[] {"xox"}, "(?<![A-Za-z0-9_-])xox[abposr]-[0-9]{6,}-[A-Za-z0-9-]{8,}",
       LeakPattern::looksRandom),
-  AWS_ACCESS_KEY("aws_access_key", "A", "(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])",
+  AWS_ACCESS_KEY("aws_access_key", new String[] {"AKIA", "ASIA"}, "(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])",
       m -> m.chars().skip(4).anyMatch(Character::isDigit)),
-  PRIVATE_KEY("private_key", "PRIVATE KEY",
+  PRIVATE_KEY("private_key", new String[] {"PRIVATE KEY"},
       "-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----\\s*(?:[A-Za-z-]+: [^\\n]*\\s*)*[A-Za-z0-9+/=]{32,}",
       m -> true),
-  JWT("jwt", "eyJ",
+  JWT("jwt", new String[] {"eyJ"},
       "(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{16,}(?![A-Za-z0-9_-])",
       m -> true),
-  DISCORD_BOT_TOKEN("discord_bot_token", ".",
+  DISCORD_BOT_TOKEN("discord_bot_token", new String[] {"."},
       "(?<![A-Za-z0-9_.-])[MN][A-Za-z0-9_-]{22,27}\\.[A-Za-z0-9_-]{6,7}\\.[A-Za-z0-9_-]{27,40}(?![A-Za-z0-9_.-])",
       LeakPattern::firstPartIsAnId);
 
   private final String wireName;
-  private final String literal;
+  /** One of these must occur for the expression to be worth running. */
+  private final String[] literals;
   private final Pattern pattern;
   private final Predicate<String> plausible;
 
-  LeakPattern(String wireName, String literal, String regex, Predicate<String> plausible) {
+  LeakPattern(String wireName, String[] literals, String regex, Predicate<String> plausible) {
     this.wireName = wireName;
-    this.literal = literal;
+    this.literals = literals;
     this.pattern = Pattern.compile(regex);
     this.plausible = plausible;
   }
@@ -53,10 +54,15 @@ public enum LeakPattern {
 
   /** Where the first plausible match starts in {@code text}, or -1; {@code end[0]} receives its end. */
   int find(CharSequence text, int[] end) {
-    if (!contains(text, literal)) {
+    String s = text.toString();
+    boolean worth = false;
+    for (String literal : literals) {
+      worth |= s.contains(literal);
+    }
+    if (!worth) {
       return -1;
     }
-    Matcher m = pattern.matcher(text);
+    Matcher m = pattern.matcher(s);
     while (m.find()) {
       if (plausible.test(m.group())) {
         end[0] = m.end();
@@ -64,10 +70,6 @@ public enum LeakPattern {
       }
     }
     return -1;
-  }
-
-  private static boolean contains(CharSequence text, String literal) {
-    return text instanceof String s ? s.contains(literal) : text.toString().contains(literal);
   }
 
   /** A run of 16+ letters and digits holding both: random key material, not a word or a slug. */
