@@ -187,36 +187,51 @@ final class Redactor {
     List<Span> spans = null;
     int state = 0;
     for (int i = 0; i < text.length(); i++) {
-      state = table[state * width + classOf(text.charAt(i))];
-      int found = matchLength[state];
-      if (found > 0) {
+      state = next(state, text.charAt(i));
+      if (matchLength[state] > 0) {
         if (spans == null) {
           spans = new ArrayList<>();
         }
-        int start = i + 1 - found;
-        Set<String> merged = new LinkedHashSet<>();
-        // A longer form ending here may reach back over several earlier spans: they all become one.
-        // A span it covers whole was part of this value (a secret that is a prefix of another): only this
-        // name stays; one it overlaps in part keeps its name too.
-        java.util.Deque<String> earlier = new java.util.ArrayDeque<>();
-        int from = start;
-        while (!spans.isEmpty() && from < spans.get(spans.size() - 1).end()) {
-          Span last = spans.remove(spans.size() - 1);
-          if (last.start() < from) {
-            List<String> kept = new ArrayList<>(last.names());
-            for (int n = kept.size() - 1; n >= 0; n--) {
-              earlier.addFirst(kept.get(n));
-            }
-            from = last.start();
-          }
-        }
-        start = from;
-        merged.addAll(earlier);
-        merged.add(names[matchName[state]]);
-        spans.add(new Span(start, i + 1, merged));
+        addMatch(spans, state, i + 1);
       }
     }
     return spans == null ? List.of() : spans;
+  }
+
+  int next(int state, char c) {
+    return table[state * width + classOf(c)];
+  }
+
+  /** How many characters the state has matched of the form it is in the middle of (its trie depth). */
+  int depth(int state) {
+    return depth[state];
+  }
+
+  boolean matches(int state) {
+    return matchLength[state] > 0;
+  }
+
+  /**
+   * Adds the longest form ending in {@code state} at {@code end} to {@code spans}. A span it covers whole was
+   * part of this value (a secret that is a prefix of another): only this name stays; one it overlaps in part
+   * keeps its name too.
+   */
+  void addMatch(List<Span> spans, int state, int end) {
+    int from = end - matchLength[state];
+    java.util.Deque<String> earlier = new java.util.ArrayDeque<>();
+    while (!spans.isEmpty() && from < spans.get(spans.size() - 1).end()) {
+      Span last = spans.remove(spans.size() - 1);
+      if (last.start() < from) {
+        List<String> kept = new ArrayList<>(last.names());
+        for (int n = kept.size() - 1; n >= 0; n--) {
+          earlier.addFirst(kept.get(n));
+        }
+        from = last.start();
+      }
+    }
+    Set<String> merged = new LinkedHashSet<>(earlier);
+    merged.add(names[matchName[state]]);
+    spans.add(new Span(from, end, merged));
   }
 
   /**

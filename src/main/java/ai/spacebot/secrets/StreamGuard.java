@@ -1,5 +1,6 @@
 package ai.spacebot.secrets;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,8 +19,21 @@ import java.util.Optional;
  * text does; {@link #reset} starts a new message.
  */
 public final class StreamGuard {
+  /** Context before newly resolved text that a pattern check also sees (a private key block's header lines). */
+  private static final int PATTERN_CONTEXT = 256;
+
   private final SecretScrubber scrubber;
   private LeakPattern blocked;
+  // Incremental state over the text offered so far: each call scans only what was appended.
+  private Redactor redactor;
+  private String scanned = "";
+  private int state;
+  private final List<Redactor.Span> spans = new ArrayList<>();
+  /** The shown text (redacted), and how far into the raw text it reaches. */
+  private final StringBuilder shown = new StringBuilder();
+  private int shownRaw;
+  /** How much of {@link #shown} the pattern check has seen. */
+  private int checked;
 
   public StreamGuard(SecretScrubber scrubber) {
     this.scrubber = scrubber;
@@ -30,27 +44,64 @@ public final class StreamGuard {
     if (blocked != null) {
       return null;
     }
-    Redactor redactor = scrubber.redactor();
-    int cut = raw.length() - redactor.pendingTail(raw);
+    Redactor current = scrubber.redactor();
+    if (current != redactor || !raw.startsWith(scanned)) {
+      restart(current);
+    }
+    for (int i = scanned.length(); i < raw.length(); i++) {
+      state = redactor.next(state, raw.charAt(i));
+      if (redactor.matches(state)) {
+        redactor.addMatch(spans, state, i + 1);
+      }
+    }
+    scanned = raw;
+    int cut = raw.length() - redactor.depth(state);
     int token = raw.length();
     while (token > 0 && isTokenChar(raw.charAt(token - 1))) {
       token--;
     }
     cut = Math.min(cut, token);
-    List<Redactor.Span> spans = redactor.spans(raw);
-    for (int i = spans.size() - 1; i >= 0; i--) {
+    for (int i = spans.size() - 1; i >= 0 && spans.get(i).end() > shownRaw; i--) {
       Redactor.Span s = spans.get(i);
       if (s.start() < cut && s.end() > cut) {
         cut = s.start();
       }
     }
-    String resolved = Redactor.apply(raw, spans, cut);
-    Optional<LeakPattern> leak = LeakPatterns.first(resolved);
-    if (leak.isPresent()) {
-      blocked = leak.get();
-      return null;
+    // Spans wholly before the cut are final: nothing appended later can merge into them.
+    for (Redactor.Span s : spans) {
+      if (s.end() <= shownRaw || s.start() < shownRaw) {
+        continue;
+      }
+      if (s.end() > cut) {
+        break;
+      }
+      shown.append(raw, shownRaw, s.start()).append(Redactor.label(s.names()));
+      shownRaw = s.end();
     }
-    return resolved;
+    if (cut > shownRaw) {
+      shown.append(raw, shownRaw, cut);
+      shownRaw = cut;
+    }
+    if (shown.length() > checked) {
+      int from = Math.max(0, checked - PATTERN_CONTEXT);
+      Optional<LeakPattern> leak = LeakPatterns.first(shown.subSequence(from, shown.length()));
+      checked = shown.length();
+      if (leak.isPresent()) {
+        blocked = leak.get();
+        return null;
+      }
+    }
+    return shown.toString();
+  }
+
+  private void restart(Redactor current) {
+    redactor = current;
+    scanned = "";
+    state = 0;
+    spans.clear();
+    shown.setLength(0);
+    shownRaw = 0;
+    checked = 0;
   }
 
   /** The message is complete: all of it may be shown (redacted), or null when it holds a credential pattern. */
@@ -71,8 +122,10 @@ public final class StreamGuard {
     return Optional.ofNullable(blocked);
   }
 
+  /** A new message begins. */
   public void reset() {
     blocked = null;
+    restart(scrubber.redactor());
   }
 
   static boolean isTokenChar(char c) {
