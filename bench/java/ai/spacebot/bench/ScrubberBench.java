@@ -52,6 +52,10 @@ public final class ScrubberBench {
     row("redact, known values (2 KB, 2 inside)", calls, () -> scrubber.redact(withSecrets));
     row("redactAll, values + patterns (2 KB)", calls, () -> scrubber.redactAll(withSecrets));
     row("seal an outbound reply (2 KB)", calls, () -> guard.seal(message));
+    io.vertx.core.json.JsonObject delta = new ai.spacebot.bus.AgentEvent.OutboundDelta("main", "c", "abcd",
+        withSecrets).toJson();
+    row("an outbound_message_delta event (2 KB aggregated)", calls,
+        () -> ai.spacebot.secrets.JsonRedaction.apply(delta, scrubber::redactAll));
     row("stream a 2 KB reply, 4-char deltas (whole reply)", Math.max(200, calls / 100), () -> {
       StreamGuard stream = new StreamGuard(scrubber);
       String last = null;

@@ -30,12 +30,12 @@ public enum LeakPattern {
   JWT("jwt", new String[] {"eyJ"},
       "(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{16,}(?![A-Za-z0-9_-])",
       m -> true),
-  DISCORD_BOT_TOKEN("discord_bot_token", new String[] {"."},
+  DISCORD_BOT_TOKEN("discord_bot_token", null,
       "(?<![A-Za-z0-9_.-])[MN][A-Za-z0-9_-]{22,27}\\.[A-Za-z0-9_-]{6,7}\\.[A-Za-z0-9_-]{27,40}(?![A-Za-z0-9_.-])",
       LeakPattern::firstPartIsAnId);
 
   private final String wireName;
-  /** One of these must occur for the expression to be worth running. */
+  /** One of these must occur for the expression to be worth running (null: {@link #hasLongRunBeforeADot}). */
   private final String[] literals;
   private final Pattern pattern;
   private final Predicate<String> plausible;
@@ -56,8 +56,12 @@ public enum LeakPattern {
   int find(CharSequence text, int[] end) {
     String s = text.toString();
     boolean worth = false;
-    for (String literal : literals) {
-      worth |= s.contains(literal);
+    if (literals == null) {
+      worth = hasLongRunBeforeADot(s);
+    } else {
+      for (String literal : literals) {
+        worth |= s.contains(literal);
+      }
     }
     if (!worth) {
       return -1;
@@ -70,6 +74,22 @@ public enum LeakPattern {
       }
     }
     return -1;
+  }
+
+  /**
+   * Whether a dot follows 23+ base64url characters somewhere (a Discord token's first part): a dot is in almost
+   * every text, so this keeps the expression from running on ordinary prose.
+   */
+  static boolean hasLongRunBeforeADot(String s) {
+    int run = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '.' && run >= 23) {
+        return true;
+      }
+      run = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' ? run + 1 : 0;
+    }
+    return false;
   }
 
   /** A run of 16+ letters and digits holding both: random key material, not a word or a slug. */
