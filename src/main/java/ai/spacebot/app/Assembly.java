@@ -19,6 +19,8 @@ import ai.spacebot.memory.MemoryStore;
 import ai.spacebot.memory.MemoryVerticle;
 import ai.spacebot.memory.embedded.EmbeddedMemoryStore;
 import ai.spacebot.memory.postgres.PgMemoryStore;
+import ai.spacebot.secrets.ConfigCredentials;
+import ai.spacebot.secrets.SecretScrubber;
 import ai.spacebot.store.postgres.PgDatabase;
 import ai.spacebot.store.Database;
 import ai.spacebot.messaging.portal.PortalAdapterVerticle;
@@ -59,6 +61,9 @@ final class Assembly {
     this.config = config;
     this.intake = intake;
     this.telemetry = telemetry;
+    // Before anything can print them: the config's credentials are known secrets from here on (replies, events,
+    // tool results and logs are scrubbed of them).
+    ConfigCredentials.register(config, SecretScrubber.of(vertx).secrets());
     // Model-call code reports through models.metrics(): the one LlmMetrics of this application.
     this.models = new ModelCatalog(vertx, config.llm(), telemetry.llm());
     this.budgets = BudgetGate.of(vertx);

@@ -38,7 +38,7 @@ public final class BranchVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    events = new EventPublisher(vertx.eventBus());
+    events = new EventPublisher(vertx);
     template = Prompts.load("branch.md");
     return vertx.eventBus().<JsonObject>consumer(Addresses.BRANCH_START, this::startBranch).completion();
   }

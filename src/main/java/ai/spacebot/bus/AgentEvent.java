@@ -254,6 +254,23 @@ public sealed interface AgentEvent {
     }
   }
 
+  /**
+   * A message to a person was withheld because it held a credential format ({@code pattern}, e.g.
+   * {@code openai_api_key}); the person got a short notice instead. Never carries the value.
+   *
+   * @param where {@code reply} (the channel withheld it before storing it) or {@code delivery} (the outbox did)
+   */
+  record SecretLeakBlocked(String agentId, String channelId, String pattern, String where, String messageId)
+      implements AgentEvent {
+    public String type() {
+      return "secret_leak_blocked";
+    }
+
+    public JsonObject fields() {
+      return new JsonObject().put("pattern", pattern).put("where", where).put("message_id", messageId);
+    }
+  }
+
   record Error(String agentId, String channelId, String message) implements AgentEvent {
     public String type() {
       return "error";

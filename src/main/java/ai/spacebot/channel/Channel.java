@@ -16,6 +16,8 @@ import ai.spacebot.llm.Prompts;
 import ai.spacebot.llm.ToolLoop;
 import ai.spacebot.llm.CallContext;
 import ai.spacebot.llm.routing.ModelRouter;
+import ai.spacebot.secrets.OutboundGuard;
+import ai.spacebot.secrets.StreamGuard;
 import ai.spacebot.store.PendingDelivery;
 import ai.spacebot.store.TranscriptMessage;
 import ai.spacebot.store.TranscriptRepository;
@@ -240,9 +242,9 @@ final class Channel {
       modelOverride = pin.model();
       applied = services.transcript().setModelOverride(conversationId, agent.id(), platform, pin.model());
     }
-    OutboundMessage reply = new OutboundMessage(UUID.randomUUID().toString(), OutboundMessage.MESSAGE, agent.id(),
-        platform, conversationId, outcome.reply(), message.id(), "reply:" + message.id())
-        .withReplyTarget(message.platformMessageId());
+    OutboundMessage reply = outgoing(new OutboundMessage(UUID.randomUUID().toString(), OutboundMessage.MESSAGE,
+        agent.id(), platform, conversationId, outcome.reply(), message.id(), "reply:" + message.id())
+        .withReplyTarget(message.platformMessageId()));
     applied.compose(v -> services.transcript().completeTurn(List.of(message.id()), reply))
         .onSuccess(recorded -> {
           if (recorded) {
@@ -523,9 +525,13 @@ final class Channel {
     prompt.add(SystemMessage.from(systemPrompt()));
     prompt.addAll(history);
     prompt.addAll(incoming);
+    Streamer streamer = new Streamer();
     ToolLoop loop = new ToolLoop(context, model, ChannelTools.forTurn(state, new TurnActions(incoming)), maxTurns,
-        services.router().requestTimeout(), new Streamer());
-    return loop.run(prompt).map(r -> new Attempt(r, state)).recover(err -> {
+        services.router().requestTimeout(), streamer);
+    return loop.run(prompt).map(r -> {
+      streamer.flush();
+      return new Attempt(r, state);
+    }).recover(err -> {
       if (mayRetry && ContextOverflow.is(err) && !history.isEmpty()) {
         log.warn("[{}] The model's context overflowed; dropping the oldest history and retrying once", conversationId);
         compaction.emergency(services.config().compaction().emergencyFraction(), 1.0);
@@ -538,9 +544,10 @@ final class Channel {
   private Future<Void> complete(List<String> ids, List<String> resultIds, String replyKey, List<ChatMessage> incoming,
       List<ChatMessage> turnMessages, String text, TurnState state) {
     String lastInbound = ids.isEmpty() ? null : ids.get(ids.size() - 1);
-    OutboundMessage reply = text == null && state.files.isEmpty() ? null : new OutboundMessage(UUID.randomUUID().toString(),
-        OutboundMessage.MESSAGE, agent.id(), platform, conversationId, text == null ? "" : text, lastInbound, replyKey,
-        replyTarget, state.threadName, state.rich, state.files, List.of());
+    OutboundMessage reply = text == null && state.files.isEmpty() ? null : outgoing(new OutboundMessage(
+        UUID.randomUUID().toString(), OutboundMessage.MESSAGE, agent.id(), platform, conversationId,
+        text == null ? "" : text, lastInbound, replyKey, replyTarget, state.threadName, state.rich, state.files,
+        List.of()));
     Future<Void> reactions = Future.succeededFuture();
     if (lastInbound != null) {
       for (String emoji : state.reactions) {
@@ -582,8 +589,9 @@ final class Channel {
           .onSuccess(v -> incoming.forEach(this::remember)).mapEmpty();
     }
     budgetNoticeSent = true;
-    OutboundMessage notice = new OutboundMessage(UUID.randomUUID().toString(), OutboundMessage.MESSAGE, agent.id(),
-        platform, conversationId, reason, ids.get(ids.size() - 1), "budget:" + ids.get(0)).withReplyTarget(replyTarget);
+    OutboundMessage notice = outgoing(new OutboundMessage(UUID.randomUUID().toString(), OutboundMessage.MESSAGE,
+        agent.id(), platform, conversationId, reason, ids.get(ids.size() - 1), "budget:" + ids.get(0))
+        .withReplyTarget(replyTarget));
     return services.transcript().failTurnWithApology(concat(ids, resultIds), "over budget: " + reason, notice)
         .compose(recorded -> {
           incoming.forEach(this::remember);
@@ -604,9 +612,9 @@ final class Channel {
           .onSuccess(v -> incoming.forEach(this::remember))
           .onComplete(ar -> typing(false));
     }
-    OutboundMessage apology = new OutboundMessage(UUID.randomUUID().toString(), OutboundMessage.MESSAGE, agent.id(),
-        platform, conversationId, TurnErrors.apology(explanation), ids.get(ids.size() - 1), "apology:" + ids.get(0))
-        .withReplyTarget(replyTarget);
+    OutboundMessage apology = outgoing(new OutboundMessage(UUID.randomUUID().toString(), OutboundMessage.MESSAGE,
+        agent.id(), platform, conversationId, TurnErrors.apology(explanation), ids.get(ids.size() - 1),
+        "apology:" + ids.get(0)).withReplyTarget(replyTarget));
     return services.transcript().failTurnWithApology(concat(ids, resultIds), explanation, apology)
         .compose(recorded -> {
           incoming.forEach(this::remember);
@@ -614,6 +622,22 @@ final class Channel {
               : Future.<Void>succeededFuture();
         })
         .onComplete(ar -> typing(false));
+  }
+
+  /**
+   * Every message to people passes here before it is stored as sent: known secret values are redacted, and a
+   * message holding a credential format is withheld (the people get a short notice; operators get an event).
+   * The outbox checks again before a platform sees it.
+   */
+  private OutboundMessage outgoing(OutboundMessage message) {
+    OutboundGuard.Sealed sealed = services.guard().seal(message);
+    if (sealed.withheld()) {
+      String pattern = sealed.withheldFor().wireName();
+      log.warn("[{}] Withheld reply {}: it looked like it held a credential ({})", conversationId, message.id(), pattern);
+      services.events().publish(new AgentEvent.SecretLeakBlocked(agent.id(), conversationId, pattern, "reply",
+          message.id()));
+    }
+    return sealed.message();
   }
 
   private void typing(boolean on) {
@@ -727,15 +751,25 @@ final class Channel {
     }
   }
 
-  /** Streams text to the event stream as it arrives, including the content of a streaming reply call. */
+  /**
+   * Streams text to the event stream as it arrives, including the content of a streaming reply call. A
+   * {@link StreamGuard} holds back the tail that could still become a secret, and stops the stream for good when
+   * a credential format shows up (the reply is then withheld when it is delivered).
+   */
   private final class Streamer implements ToolLoop.Listener {
     private final StringBuilder text = new StringBuilder();
     private final Map<Integer, StringBuilder> replyArgs = new HashMap<>();
     private final Map<Integer, String> toolNames = new HashMap<>();
+    private final StreamGuard guard = new StreamGuard(services.scrubber());
     private String streamed = "";
+    /** The text of the current model call as it arrived (unredacted, never published as is). */
+    private String raw = "";
 
     @Override
     public void onModelCall(int call) {
+      flush();
+      guard.reset();
+      raw = "";
       text.setLength(0);
       replyArgs.clear();
       toolNames.clear();
@@ -775,8 +809,20 @@ final class Channel {
           output.text(), output.isError()));
     }
 
+    /** The model call is over: whatever was held back is resolved now. */
+    void flush() {
+      if (!raw.isEmpty()) {
+        publish(guard.finish(raw));
+      }
+    }
+
     private void emit(String aggregated) {
-      if (aggregated.equals(streamed)) {
+      raw = aggregated;
+      publish(guard.visible(aggregated));
+    }
+
+    private void publish(String aggregated) {
+      if (aggregated == null || aggregated.isEmpty() || aggregated.equals(streamed)) {
         return;
       }
       String delta = aggregated.startsWith(streamed) ? aggregated.substring(streamed.length()) : aggregated;

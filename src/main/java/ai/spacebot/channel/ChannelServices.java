@@ -4,6 +4,8 @@ import ai.spacebot.bus.EventPublisher;
 import ai.spacebot.config.SpacebotConfig;
 import ai.spacebot.llm.routing.ModelRouter;
 import ai.spacebot.messaging.OutboxDispatcher;
+import ai.spacebot.secrets.OutboundGuard;
+import ai.spacebot.secrets.SecretScrubber;
 import ai.spacebot.store.TranscriptRepository;
 
 /** What every channel of one verticle instance shares. */
@@ -14,4 +16,6 @@ record ChannelServices(
     IdentityStore identities,
     EventPublisher events,
     OutboxDispatcher outbox,
-    String promptTemplate) {}
+    String promptTemplate,
+    SecretScrubber scrubber,
+    OutboundGuard guard) {}

@@ -10,6 +10,8 @@ import ai.spacebot.config.AgentConfig;
 import ai.spacebot.config.SpacebotConfig;
 import ai.spacebot.llm.routing.ModelRouter;
 import ai.spacebot.messaging.OutboxDispatcher;
+import ai.spacebot.secrets.OutboundGuard;
+import ai.spacebot.secrets.SecretScrubber;
 import ai.spacebot.store.OutboxRepository;
 import ai.spacebot.store.PendingDelivery;
 import ai.spacebot.bus.MessageEdit;
@@ -66,9 +68,10 @@ public final class ChannelVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     shards = Math.max(1, context.getInstanceCount());
-    EventPublisher events = new EventPublisher(vertx.eventBus());
+    EventPublisher events = new EventPublisher(vertx);
     services = new ChannelServices(config, transcript, router, identities, events,
-        new OutboxDispatcher(vertx, outbox, config.delivery()), Prompts.load("channel.md"));
+        new OutboxDispatcher(vertx, outbox, config.delivery()), Prompts.load("channel.md"), SecretScrubber.of(vertx),
+        new OutboundGuard(SecretScrubber.of(vertx)));
     var bus = vertx.eventBus();
     List<Future<?>> registered = new ArrayList<>();
     registered.add(bus.<JsonObject>consumer(Addresses.INBOUND, this::intake).completion());

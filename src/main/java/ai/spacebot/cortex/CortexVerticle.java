@@ -84,7 +84,7 @@ public final class CortexVerticle extends VerticleBase {
   public Future<?> start() {
     table = new ProcessTable(clock);
     schedule = new MaintenanceSchedule(settings, clock);
-    events = new EventPublisher(vertx.eventBus());
+    events = new EventPublisher(vertx);
     List<String> agents = config.agents().stream().map(AgentConfig::id).toList();
     leadership = new Leadership(vertx, "cortex", agents, this::gained, this::lost);
     var bus = vertx.eventBus();

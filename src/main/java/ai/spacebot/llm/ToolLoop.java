@@ -1,5 +1,6 @@
 package ai.spacebot.llm;
 
+import ai.spacebot.secrets.SecretScrubber;
 import ai.spacebot.tools.Tool;
 import ai.spacebot.tools.ToolOutput;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
@@ -71,6 +72,8 @@ public final class ToolLoop {
   private final int maxTurns;
   private final Duration timeout;
   private final Listener listener;
+  /** Tool results are redacted before the model sees them: a command's output may print a secret it was given. */
+  private final SecretScrubber scrubber;
   private Cancelled cancelled;
   private Promise<ChatResponse> inFlight;
 
@@ -81,6 +84,7 @@ public final class ToolLoop {
     this.maxTurns = maxTurns;
     this.timeout = timeout;
     this.listener = listener;
+    this.scrubber = SecretScrubber.of(context.owner());
   }
 
   public Future<Result> run(List<ChatMessage> prompt) {
@@ -144,7 +148,7 @@ public final class ToolLoop {
     Future<Boolean> chain = Future.succeededFuture(false);
     for (ToolExecutionRequest call : calls) {
       chain = chain.compose(endsSoFar -> cancelled != null ? Future.failedFuture(cancelled) : execute(call).map(output -> {
-        added.add(ToolExecutionResultMessage.from(call, output.text()));
+        added.add(ToolExecutionResultMessage.from(call, scrubber.redact(output.text())));
         return endsSoFar || output.endsTurn();
       }));
     }

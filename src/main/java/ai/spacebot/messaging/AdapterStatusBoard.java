@@ -24,6 +24,8 @@ final class AdapterStatusBoard {
   private static final String NODE = ManagementFactory.getRuntimeMXBean().getName();
 
   private final Vertx vertx;
+  /** A platform's error can quote a request URL with the bot token in it (Telegram's are /bot<token>/...). */
+  private final ai.spacebot.secrets.SecretScrubber scrubber;
   private final String name;
   private final String platform;
   private volatile String state = AdapterStatus.STARTING;
@@ -45,6 +47,7 @@ final class AdapterStatusBoard {
 
   AdapterStatusBoard(Vertx vertx, String name, String platform, MeterRegistry registry) {
     this.vertx = vertx;
+    this.scrubber = ai.spacebot.secrets.SecretScrubber.of(vertx);
     this.name = name;
     this.platform = platform;
     this.registry = registry;
@@ -79,7 +82,7 @@ final class AdapterStatusBoard {
     state = newState;
     connected.set(AdapterStatus.CONNECTED.equals(newState) ? 1 : 0);
     if (error != null) {
-      lastError = error;
+      lastError = scrubber.redactAll(error);
       lastErrorAt = System.currentTimeMillis();
     }
     write(changed);
@@ -126,7 +129,7 @@ final class AdapterStatusBoard {
     if (registry != null) {
       registry.counter("spacebot_adapter_delivery_failures", "adapter", name, "kind", kind).increment();
     }
-    lastError = error;
+    lastError = scrubber.redactAll(error);
     lastErrorAt = System.currentTimeMillis();
     write(false);
   }

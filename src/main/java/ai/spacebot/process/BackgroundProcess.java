@@ -140,7 +140,9 @@ public abstract class BackgroundProcess {
     if (ended) {
       return;
     }
-    String body = text == null || text.isBlank() ? "(no result text)" : text.strip();
+    // The result goes into the channel's model context and transcript: no known secret value in it.
+    String body = text == null || text.isBlank() ? "(no result text)"
+        : ai.spacebot.secrets.SecretScrubber.of(vertx).redact(text.strip());
     ProcessReport.Result result = new ProcessReport.Result(id, kind, agentId, channelId, outcome, body, waitingForInput);
     int n = ++reports;
     vertx.eventBus().request(replyTo, result.toJson(), REPORT).onFailure(err -> asMessage(result, n, err));

@@ -24,16 +24,18 @@ public final class KnownSecrets {
 
   private final ConcurrentMap<String, Entry> entries = new ConcurrentHashMap<>();
 
+  private final AtomicLong version = new AtomicLong();
+
   /**
-   * This node's one list (one per Vert.x instance, like the budget gate): the secret store fills it, the sandbox and
-   * the scrubber read it, without passing it through every constructor.
+   * This Vert.x instance's list (one per node, created on first use; held weakly by the Vertx). Every part of
+   * the process that holds secrets in clear registers them here: the config's credentials at assembly, the
+   * secret store's values on unlock.
    */
   public static KnownSecrets of(io.vertx.core.Vertx vertx) {
     synchronized (NODES) {
       return NODES.computeIfAbsent(vertx, v -> new KnownSecrets());
     }
   }
-  private final AtomicLong version = new AtomicLong();
 
   /** Records a value under a name (replacing the previous one); blank or too-short values are ignored. */
   public void put(String name, String value, SecretCategory category) {

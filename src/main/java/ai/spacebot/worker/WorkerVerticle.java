@@ -44,7 +44,7 @@ public final class WorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    events = new EventPublisher(vertx.eventBus());
+    events = new EventPublisher(vertx);
     template = Prompts.load("worker.md");
     web = new WebFetcher(vertx, config.web());
     return vertx.executeBlocking(() -> new Sandbox(config.worker().sandbox(), config.dataDir()), false)

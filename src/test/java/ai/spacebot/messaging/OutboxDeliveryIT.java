@@ -93,6 +93,20 @@ class OutboxDeliveryIT {
     assertThat(calls.get()).isEqualTo(3);
   }
 
+  @Test
+  void aPlatformErrorQuotingACredentialIsKeptRedacted() throws Exception {
+    // TestApp's OPENAI_API_KEY ("test-key") is a known secret; a platform error can quote a URL holding a token.
+    app.running().vertx().eventBus().<JsonObject>consumer(Addresses.outbound("leaky"), m ->
+        m.fail(Addresses.PERMANENT_FAILURE, "POST https://api.example.org/bottest-key/sendMessage: 403 Forbidden"))
+        .completion().await();
+
+    String conversation = accept("leaky");
+    awaitStatus(conversation, "failed");
+    String deliveries = app.http.get("/api/deliveries?state=failed&platform=leaky").body();
+    assertThat(deliveries).contains("/bot[REDACTED:llm.providers.openai.api_key]/sendMessage: 403 Forbidden")
+        .doesNotContain("test-key");
+  }
+
   /** Sends an inbound message the way a platform adapter does; returns its conversation id. */
   private static String accept(String platform) {
     String conversation = platform + ":" + UUID.randomUUID();

@@ -32,6 +32,8 @@ public final class SseClient implements AutoCloseable {
   private static final long POLL_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   /** Thrown by {@code connect} when the endpoint answers with a status other than 200. */
+  private final StringBuilder raw = new StringBuilder();
+
   public static final class UnexpectedStatusException extends RuntimeException {
     private final int status;
     private final String body;
@@ -113,7 +115,12 @@ public final class SseClient implements AutoCloseable {
 
   private Future<Void> attach(HttpClientResponse resp) {
     status = resp.statusCode();
-    resp.handler(buf -> parser.feed(buf.getBytes()));
+    resp.handler(buf -> {
+      synchronized (raw) {
+        raw.append(buf.toString(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      parser.feed(buf.getBytes());
+    });
     resp.endHandler(v -> closed = true);
     resp.exceptionHandler(t -> {
       failure = t;
@@ -132,6 +139,13 @@ public final class SseClient implements AutoCloseable {
   public int status() { return status; }
 
   /** Snapshot of every event received so far, including those {@link #await} skipped. */
+  /** Everything the stream delivered so far, as bytes on the wire (decoded as UTF-8), before any parsing. */
+  public String rawText() {
+    synchronized (raw) {
+      return raw.toString();
+    }
+  }
+
   public List<SseEvent> events() {
     synchronized (all) {
       return new ArrayList<>(all);

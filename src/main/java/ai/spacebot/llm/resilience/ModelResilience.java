@@ -71,7 +71,7 @@ public final class ModelResilience {
     this.firstTokenTimeout = firstTokenTimeout;
     this.cooldowns = cooldowns;
     this.circuitBreakers = circuitBreakers;
-    this.events = new EventPublisher(vertx.eventBus());
+    this.events = new EventPublisher(vertx);
     this.retryConfig = retryConfig(settings);
   }
 

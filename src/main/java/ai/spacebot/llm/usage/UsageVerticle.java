@@ -79,7 +79,7 @@ public final class UsageVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    events = new EventPublisher(vertx.eventBus());
+    events = new EventPublisher(vertx);
     Promise<Void> firstLead = Promise.promise();
     leadership = new Leadership(vertx, "usage", List.of(LEDGER), key -> lead().onComplete(ar -> {
       if (ar.succeeded()) {

@@ -48,7 +48,7 @@ public final class PortalAdapterVerticle extends AdapterVerticle {
 
   @Override
   protected Future<Void> connect() {
-    events = new EventPublisher(vertx.eventBus());
+    events = new EventPublisher(vertx);
     return Future.succeededFuture();
   }
 
