@@ -62,9 +62,11 @@ final class Branch extends BackgroundProcess {
         "time", Prompts.clock()))));
     prompt.addAll(ChatJson.fromJson(start.history()));
     prompt.add(UserMessage.from("[Branch task]: " + start.description()));
-    List<Tool> tools = new ArrayList<>(MemoryTools.forAgent(vertx.eventBus(), agentId, channelId));
-    tools.add(new ChannelRecallTool(vertx.eventBus(), channelId));
-    tools.add(new SpawnWorkerTool(this::askChannel, agentId, channelId, id));
+    List<Tool> all = new ArrayList<>(MemoryTools.forAgent(vertx.eventBus(), agentId, channelId));
+    all.add(new ChannelRecallTool(vertx.eventBus(), channelId));
+    all.add(new SpawnWorkerTool(this::askChannel, agentId, channelId, id));
+    // The role of the turn that started this branch: a stranger's branch does not even see spawn_worker.
+    List<Tool> tools = all.stream().filter(t -> start.allows(t.name())).toList();
     loop = new ToolLoop(context, model, tools, settings.maxTurns(), modelTimeout, toolEvents());
     loop.run(prompt).onComplete(ar -> {
       if (ended()) {

@@ -14,4 +14,6 @@ record ChannelServices(
     IdentityStore identities,
     EventPublisher events,
     OutboxDispatcher outbox,
-    String promptTemplate) {}
+    String promptTemplate,
+    /** Per-sender rate limits, shared by every conversation of this instance. */
+    RateLimiter senderLimits) {}

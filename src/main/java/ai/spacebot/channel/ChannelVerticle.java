@@ -68,7 +68,8 @@ public final class ChannelVerticle extends VerticleBase {
     shards = Math.max(1, context.getInstanceCount());
     EventPublisher events = new EventPublisher(vertx.eventBus());
     services = new ChannelServices(config, transcript, router, identities, events,
-        new OutboxDispatcher(vertx, outbox, config.delivery()), Prompts.load("channel.md"));
+        new OutboxDispatcher(vertx, outbox, config.delivery()), Prompts.load("channel.md"),
+        new RateLimiter(config.channel().rateLimit().senderCapacity(), config.channel().rateLimit().senderPerMinute()));
     var bus = vertx.eventBus();
     List<Future<?>> registered = new ArrayList<>();
     registered.add(bus.<JsonObject>consumer(Addresses.INBOUND, this::intake).completion());
