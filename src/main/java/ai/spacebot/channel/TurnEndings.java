@@ -51,7 +51,7 @@ final class TurnEndings {
   Future<Void> complete(List<String> ids, List<String> resultIds, String replyKey, String replyTarget,
       List<ChatMessage> incoming, List<ChatMessage> turnMessages, String text, TurnState state) {
     // A tool the people may not cause was refused: they hear why, even if the model then said nothing.
-    if (text == null && !state.refusals.isEmpty() && !ids.isEmpty()) {
+    if (text == null && !state.refusals.isEmpty()) {
       text = String.join(" ", state.refusals);
     }
     String lastInbound = ids.isEmpty() ? null : ids.get(ids.size() - 1);

@@ -17,9 +17,14 @@ public record Permissions(Set<String> authority, Set<String> allowed, Set<String
   public static final List<String> TOOLS = List.of("reply", "skip", "react", "send_file", "branch", "spawn_worker",
       "route", "cancel", "memory_save", "memory_recall", "memory_delete", "memory_consolidate", "channel_recall");
   public static final Set<String> ALWAYS = Set.of("reply", "skip");
-  /** Everything but the tools that run commands: starting workers and steering them. */
-  public static final Set<String> NO_WORKERS = without(Set.copyOf(TOOLS), Set.of("spawn_worker", "route"));
-  public static final Permissions DEFAULTS = new Permissions(Set.copyOf(TOOLS), NO_WORKERS, NO_WORKERS, true);
+  /**
+   * What people who are not admins get by default: answers, reactions, branches and memory. Not workers (they run
+   * commands), nor {@code route}/{@code cancel} (steering or stopping work someone else started), nor
+   * {@code send_file} (the workspace holds what admins' workers made).
+   */
+  public static final Set<String> PUBLIC = Set.of("reply", "skip", "react", "branch", "memory_save", "memory_recall",
+      "memory_delete", "memory_consolidate", "channel_recall");
+  public static final Permissions DEFAULTS = new Permissions(Set.copyOf(TOOLS), PUBLIC, PUBLIC, true);
 
   public Permissions {
     authority = withAlways(authority);
@@ -30,12 +35,6 @@ public record Permissions(Set<String> authority, Set<String> allowed, Set<String
   private static Set<String> withAlways(Set<String> tools) {
     Set<String> out = new LinkedHashSet<>(tools == null ? Set.of() : tools);
     out.addAll(ALWAYS);
-    return Set.copyOf(out);
-  }
-
-  private static Set<String> without(Set<String> all, Set<String> removed) {
-    Set<String> out = new LinkedHashSet<>(all);
-    out.removeAll(removed);
     return Set.copyOf(out);
   }
 }

@@ -88,8 +88,7 @@ class RolesIT {
 
     List<RecordedRequest> turns = RoleScript.of(model, CHANNEL);
     assertThat(turns).hasSize(2);
-    assertThat(turns.get(0).toolNames()).doesNotContain("spawn_worker", "route")
-        .contains("reply", "skip", "react", "branch", "cancel");
+    assertThat(turns.get(0).toolNames()).containsExactlyInAnyOrder("reply", "skip", "react", "branch");
     assertThat(systemPrompt(turns.get(0))).contains("not the bot's admins")
         .contains("You cannot run commands, work with files or start workers for them");
     assertThat(RoleScript.lastToolResult(turns.get(1))).isEqualTo("Refused: the people in this turn may not cause "

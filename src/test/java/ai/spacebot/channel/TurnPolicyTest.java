@@ -80,7 +80,7 @@ class TurnPolicyTest {
 
   @Test
   void anAgentThatAnswersOnlyItsPeopleKeepsStrangersMessages() {
-    Permissions closed = new Permissions(Set.copyOf(Permissions.TOOLS), Permissions.NO_WORKERS, Set.of(), false);
+    Permissions closed = new Permissions(Set.copyOf(Permissions.TOOLS), Permissions.PUBLIC, Set.of(), false);
     TurnPolicy policy = policy(closed, RateLimitSettings.NONE);
     assertThat(policy.admit(from("s", STRANGER), "s", 0)).isEqualTo(TurnPolicy.Admission.NOT_ALLOWED);
     assertThat(policy.admit(from("m", MEMBER), "m", 0)).isEqualTo(TurnPolicy.Admission.TURN);

@@ -29,8 +29,8 @@ class PermissionsConfigTest {
     SpacebotConfig config = load(null);
     Permissions p = config.agents().get(0).permissions();
     assertThat(p.authority()).containsExactlyInAnyOrderElementsOf(Permissions.TOOLS);
-    assertThat(p.everyone()).doesNotContain("spawn_worker", "route")
-        .contains("reply", "skip", "react", "branch", "memory_save", "memory_recall");
+    assertThat(p.everyone()).containsExactlyInAnyOrder("reply", "skip", "react", "branch", "memory_save",
+        "memory_recall", "memory_delete", "memory_consolidate", "channel_recall");
     assertThat(p.allowed()).isEqualTo(p.everyone());
     assertThat(p.everyoneAnswered()).isTrue();
     RateLimitSettings limits = config.channel().rateLimit();
@@ -53,7 +53,7 @@ class PermissionsConfigTest {
         """);
     Permissions main = config.agent("main").orElseThrow().permissions();
     assertThat(main.allowed()).containsExactlyInAnyOrder("branch", "spawn_worker", "reply", "skip");
-    assertThat(main.everyone()).isEqualTo(Permissions.NO_WORKERS);
+    assertThat(main.everyone()).isEqualTo(Permissions.PUBLIC);
     Permissions locked = config.agent("locked").orElseThrow().permissions();
     assertThat(locked.everyone()).containsExactlyInAnyOrder("reply", "skip");
     assertThat(locked.allowed()).isEqualTo(main.allowed());
