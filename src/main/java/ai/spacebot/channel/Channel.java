@@ -1,7 +1,6 @@
 package ai.spacebot.channel;
 
 import ai.spacebot.bus.InboundMessage;
-import ai.spacebot.bus.ProcessKind;
 import ai.spacebot.bus.ProcessReport;
 import ai.spacebot.config.AgentConfig;
 import ai.spacebot.config.ChannelSettings;
@@ -9,9 +8,6 @@ import ai.spacebot.llm.CallContext;
 import ai.spacebot.llm.ContextOverflow;
 import ai.spacebot.llm.ToolLoop;
 import ai.spacebot.llm.routing.ModelRouter;
-import ai.spacebot.store.TranscriptMessage;
-import ai.spacebot.store.TranscriptRepository;
-import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.Content;
 import dev.langchain4j.data.message.ImageContent;
@@ -113,27 +109,11 @@ final class Channel {
         .<Void>mapEmpty()
         .otherwiseEmpty();
     return pin.compose(v -> services.transcript().history(conversationId, settings.historyLimit()))
-        .onSuccess(messages -> {
-          List<ChatMessage> loadedHistory = new ArrayList<>();
-          for (TranscriptMessage m : messages) {
-            // Unanswered inbound messages are queued for a turn; they join history when it runs.
-            if (m.direction().equals(TranscriptMessage.INBOUND) && !m.status().equals("received")) {
-              loadedHistory.add(PromptAssembly.userMessage(m.senderName(), m.text()));
-              pending.sawSender(senderKey(platform, m.senderId(), m.senderName()));
-            } else if (m.direction().equals(TranscriptMessage.OUTBOUND)) {
-              loadedHistory.add(AiMessage.from(m.text()));
-            } else if (m.direction().equals(TranscriptMessage.SYSTEM) && isProcessKind(m.senderName())) {
-              if (m.status().equals(TranscriptRepository.RECEIVED)) {
-                // A result whose turn never ran (a stop or crash in between): it re-triggers now, for the least
-                // privileged role, since who started its process was not kept.
-                results.resume(new PendingResult(m.id(), m.text(), m.text(), policy.everyone()));
-              } else {
-                loadedHistory.add(UserMessage.from(m.text()));
-              }
-            }
-          }
-          history.loaded(loadedHistory);
-        })
+        // Unanswered messages were queued by intake; a result whose turn never ran (a stop or crash in between)
+        // re-triggers now, for the least privileged role, since who started its process was not kept.
+        .onSuccess(messages -> history.load(messages,
+            m -> pending.sawSender(senderKey(platform, m.senderId(), m.senderName())),
+            m -> results.resume(new PendingResult(m.id(), m.text(), m.text(), policy.everyone()))))
         .onComplete(ar -> {
           if (ar.failed()) {
             log.warn("[{}] Could not load history: {}", conversationId, ar.cause().getMessage());
@@ -409,9 +389,5 @@ final class Channel {
   /** The portal gives every sender of a session the same id; there the name tells people apart. */
   private static String senderKey(String platform, String senderId, String senderName) {
     return "portal".equals(platform) ? "name:" + senderName : String.valueOf(senderId);
-  }
-
-  private static boolean isProcessKind(String s) {
-    return ProcessKind.BRANCH.wire().equals(s) || ProcessKind.WORKER.wire().equals(s);
   }
 }

@@ -1,13 +1,18 @@
 package ai.spacebot.channel;
 
+import ai.spacebot.bus.ProcessKind;
 import ai.spacebot.config.ChannelSettings;
 import ai.spacebot.config.CompactionSettings;
 import ai.spacebot.llm.context.HistoryCut;
+import ai.spacebot.store.TranscriptMessage;
+import ai.spacebot.store.TranscriptRepository;
+import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.TextContent;
 import dev.langchain4j.data.message.UserMessage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /** A conversation's history as its model sees it: what is kept, what a fork takes, and what compaction replaces. */
@@ -39,11 +44,36 @@ final class ChannelHistory implements ChannelCompaction.History {
     return history.isEmpty();
   }
 
-  /** Puts what the transcript held before whatever arrived while it loaded (that is newer). */
-  void loaded(List<ChatMessage> older) {
-    List<ChatMessage> all = new ArrayList<>(older);
-    all.addAll(history);
-    history = all;
+  /**
+   * A reopened channel's transcript becomes its history, before whatever arrived while it loaded (that is newer).
+   * Unanswered inbound messages are left out (intake queued them; they join history when their turn runs).
+   *
+   * @param person told of each person's message taken into history
+   * @param unfinishedResult told of each branch or worker result whose turn never ran
+   */
+  void load(List<TranscriptMessage> messages, Consumer<TranscriptMessage> person,
+      Consumer<TranscriptMessage> unfinishedResult) {
+    List<ChatMessage> older = new ArrayList<>();
+    for (TranscriptMessage m : messages) {
+      if (m.direction().equals(TranscriptMessage.INBOUND) && !m.status().equals("received")) {
+        older.add(PromptAssembly.userMessage(m.senderName(), m.text()));
+        person.accept(m);
+      } else if (m.direction().equals(TranscriptMessage.OUTBOUND)) {
+        older.add(AiMessage.from(m.text()));
+      } else if (m.direction().equals(TranscriptMessage.SYSTEM) && isProcessKind(m.senderName())) {
+        if (m.status().equals(TranscriptRepository.RECEIVED)) {
+          unfinishedResult.accept(m);
+        } else {
+          older.add(UserMessage.from(m.text()));
+        }
+      }
+    }
+    older.addAll(history);
+    history = older;
+  }
+
+  private static boolean isProcessKind(String s) {
+    return ProcessKind.BRANCH.wire().equals(s) || ProcessKind.WORKER.wire().equals(s);
   }
 
   void remember(ChatMessage message) {
