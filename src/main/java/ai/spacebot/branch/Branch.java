@@ -62,10 +62,13 @@ final class Branch extends BackgroundProcess {
         "time", Prompts.clock()))));
     prompt.addAll(ChatJson.fromJson(start.history()));
     prompt.add(UserMessage.from("[Branch task]: " + start.description()));
-    List<Tool> tools = new ArrayList<>(MemoryTools.forAgent(vertx.eventBus(), agentId, channelId));
-    tools.add(new ChannelRecallTool(vertx.eventBus(), channelId));
-    tools.add(new SpawnWorkerTool(this::askChannel, agentId, channelId, id));
-    loop = new ToolLoop(context, model, tools, settings.maxTurns(), modelTimeout, toolEvents());
+    List<Tool> all = new ArrayList<>(MemoryTools.forAgent(vertx.eventBus(), agentId, channelId));
+    all.add(new ChannelRecallTool(vertx.eventBus(), channelId));
+    all.add(new SpawnWorkerTool(this::askChannel, agentId, channelId, id));
+    // The role of the turn that started this branch: a stranger's branch does not even see spawn_worker.
+    List<Tool> tools = all.stream().filter(t -> start.allows(t.name())).toList();
+    List<Tool> refused = all.stream().filter(t -> !start.allows(t.name())).<Tool>map(RefusedTool::new).toList();
+    loop = new ToolLoop(context, model, tools, settings.maxTurns(), modelTimeout, toolEvents()).unlisted(refused);
     loop.run(prompt).onComplete(ar -> {
       if (ended()) {
         return;
@@ -80,6 +83,22 @@ final class Branch extends BackgroundProcess {
         end(Outcome.SUCCESS, text.isBlank() ? "The branch finished without a conclusion." : text);
       }
     });
+  }
+
+  /** A tool the people this branch thinks for may not cause: called anyway, it says so instead of running. */
+  private record RefusedTool(Tool tool) implements Tool {
+    public dev.langchain4j.agent.tool.ToolSpecification specification() {
+      return tool.specification();
+    }
+
+    public boolean fencesResult() {
+      return false;
+    }
+
+    public Future<ai.spacebot.tools.ToolOutput> execute(JsonObject args) {
+      return Future.succeededFuture(ai.spacebot.tools.ToolOutput.error("Refused: the people this branch works for may "
+          + "not cause " + tool.name() + " (only the bot's admins can ask for that here). Say so in your conclusion."));
+    }
   }
 
   private Future<Message<JsonObject>> askChannel(ProcessReport report) {

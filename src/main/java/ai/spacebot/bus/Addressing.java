@@ -13,9 +13,12 @@ import io.vertx.core.json.JsonObject;
  *     (a turn only for a command, a mention or a reply to the bot)
  * @param requireMention in {@link #ACTIVE} mode, group messages that do not mention the bot are kept, not answered
  * @param authority the sender is one of the binding's authority users: may use {@code /active}, {@code /model}, ...
+ *     and cause every tool the agent's permissions grant to authority (the operator's web chat is authority)
+ * @param allowed the sender is one of the binding's allowed users (or has an allowed role): the agent's
+ *     {@code permissions.allowed} tools; neither flag: {@code permissions.everyone}
  */
 public record Addressing(boolean direct, boolean mentionsBot, String responseMode, boolean requireMention,
-    boolean authority) {
+    boolean authority, boolean allowed) {
   public static final String ACTIVE = "active";
   public static final String OBSERVE = "observe";
   public static final String MENTION_ONLY = "mention_only";
@@ -25,6 +28,11 @@ public record Addressing(boolean direct, boolean mentionsBot, String responseMod
 
   public Addressing {
     responseMode = responseMode == null ? ACTIVE : responseMode;
+  }
+
+  public Addressing(boolean direct, boolean mentionsBot, String responseMode, boolean requireMention,
+      boolean authority) {
+    this(direct, mentionsBot, responseMode, requireMention, authority, false);
   }
 
   public static boolean isMode(String mode) {
@@ -49,7 +57,7 @@ public record Addressing(boolean direct, boolean mentionsBot, String responseMod
 
   public JsonObject toJson() {
     return new JsonObject().put("direct", direct).put("mentions_bot", mentionsBot).put("response_mode", responseMode)
-        .put("require_mention", requireMention).put("authority", authority);
+        .put("require_mention", requireMention).put("authority", authority).put("allowed", allowed);
   }
 
   public static Addressing fromJson(JsonObject json) {
@@ -58,6 +66,6 @@ public record Addressing(boolean direct, boolean mentionsBot, String responseMod
     }
     return new Addressing(json.getBoolean("direct", false), json.getBoolean("mentions_bot", false),
         json.getString("response_mode", ACTIVE), json.getBoolean("require_mention", false),
-        json.getBoolean("authority", false));
+        json.getBoolean("authority", false), json.getBoolean("allowed", false));
   }
 }

@@ -35,14 +35,17 @@ final class ChannelProcesses {
     final ProcessKind kind;
     final String task;
     final boolean interactive;
+    /** The role of the turn that started it: its result's turn gets it back. */
+    final TurnRole role;
     String status = "";
     boolean waitingForInput;
 
-    Running(String id, ProcessKind kind, String task, boolean interactive) {
+    Running(String id, ProcessKind kind, String task, boolean interactive, TurnRole role) {
       this.id = id;
       this.kind = kind;
       this.task = task;
       this.interactive = interactive;
+      this.role = role;
     }
   }
 
@@ -70,6 +73,12 @@ final class ChannelProcesses {
     this.inbox = inbox;
   }
 
+  /** The role a running process was started with, or null for one this channel does not know (started before a restart). */
+  TurnRole roleOf(String processId) {
+    Running r = running.get(processId);
+    return r == null ? null : r.role;
+  }
+
   boolean any() {
     return !running.isEmpty();
   }
@@ -78,15 +87,16 @@ final class ChannelProcesses {
     return (int) running.values().stream().filter(r -> r.kind == kind).count();
   }
 
-  Future<String> branch(String description, List<ChatMessage> fork, String model) {
+  Future<String> branch(String description, List<ChatMessage> fork, String model, TurnRole role) {
     if (count(ProcessKind.BRANCH) >= config.branch().maxConcurrent()) {
       return Future.failedFuture(new Refused("Limit reached: " + config.branch().maxConcurrent()
           + " branches are already running in this conversation. Wait for one to conclude or cancel one."));
     }
     String id = "b-" + shortId();
-    Running r = new Running(id, ProcessKind.BRANCH, description, false);
+    Running r = new Running(id, ProcessKind.BRANCH, description, false, role);
     running.put(id, r);
-    BranchStart start = new BranchStart(id, agentId, channelId, description, model, ChatJson.toJson(fork), inbox);
+    BranchStart start = new BranchStart(id, agentId, channelId, description, model, ChatJson.toJson(fork), inbox,
+        role.toJson());
     return bus.request(Addresses.BRANCH_START, start.toJson(), START).map(reply -> id)
         .recover(err -> {
           running.remove(id);
@@ -94,7 +104,10 @@ final class ChannelProcesses {
         });
   }
 
-  Future<String> worker(String task, boolean interactive, List<ChatMessage> fork, String model) {
+  Future<String> worker(String task, boolean interactive, List<ChatMessage> fork, String model, TurnRole role) {
+    if (!role.allows("spawn_worker")) {
+      return Future.failedFuture(new Refused("Refused: " + TurnRole.refusal("spawn_worker")));
+    }
     if (count(ProcessKind.WORKER) >= config.worker().maxConcurrent()) {
       return Future.failedFuture(new Refused("Limit reached: " + config.worker().maxConcurrent()
           + " workers are already running in this conversation. Wait for one to finish or cancel one."));
@@ -106,7 +119,7 @@ final class ChannelProcesses {
       }
     }
     String id = "w-" + shortId();
-    running.put(id, new Running(id, ProcessKind.WORKER, task, interactive));
+    running.put(id, new Running(id, ProcessKind.WORKER, task, interactive, role));
     WorkerStart start = new WorkerStart(id, agentId, channelId, task, interactive, model, ChatJson.toJson(fork), inbox);
     return bus.request(Addresses.WORKER_START, start.toJson(), START).map(reply -> id)
         .recover(err -> {

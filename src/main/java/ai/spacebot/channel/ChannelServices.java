@@ -18,4 +18,6 @@ record ChannelServices(
     OutboxDispatcher outbox,
     String promptTemplate,
     SecretScrubber scrubber,
-    OutboundGuard guard) {}
+    OutboundGuard guard,
+    /** Per-sender rate limits, shared by every conversation of this instance. */
+    RateLimiter senderLimits) {}

@@ -34,9 +34,36 @@ final class ChannelTools {
     Future<String> workspaceFile(String path);
   }
 
-  static List<Tool> forTurn(TurnState state, Actions actions) {
-    return List.of(new Reply(state), new Skip(state), new React(state), new SendFile(state, actions), new Branch(actions),
-        new SpawnWorker(actions), new Route(actions), new Cancel(actions));
+  /** The tools a turn's model is shown, and the ones it is not (its role may not cause them) that answer with a refusal. */
+  record TurnTools(List<Tool> listed, List<Tool> refused) {}
+
+  static TurnTools forTurn(TurnState state, Actions actions, TurnRole role) {
+    List<Tool> all = List.of(new Reply(state), new Skip(state), new React(state), new SendFile(state, actions),
+        new Branch(actions), new SpawnWorker(actions), new Route(actions), new Cancel(actions));
+    List<Tool> listed = new java.util.ArrayList<>();
+    List<Tool> refused = new java.util.ArrayList<>();
+    for (Tool tool : all) {
+      if (role.allows(tool.name())) {
+        listed.add(tool);
+      } else {
+        refused.add(new Refusal(tool.specification(), state));
+      }
+    }
+    return new TurnTools(List.copyOf(listed), List.copyOf(refused));
+  }
+
+  /** A tool this turn's senders may not cause: the model reads why, and the people are told even if it says nothing. */
+  private record Refusal(ToolSpecification specification, TurnState state) implements Tool {
+    public boolean fencesResult() {
+      return false;
+    }
+
+    public Future<ToolOutput> execute(JsonObject args) {
+      state.refusals.add(TurnRole.refusal(specification.name()));
+      return Future.succeededFuture(ToolOutput.error("Refused: the people in this turn may not cause "
+          + specification.name() + ". " + TurnRole.refusal(specification.name())
+          + " Tell them so in your reply; do not try again."));
+    }
   }
 
   private static Future<ToolOutput> refusalAsResult(Throwable err) {
@@ -45,6 +72,10 @@ final class ChannelTools {
   }
 
   private record Branch(Actions actions) implements Tool {
+    public boolean fencesResult() {
+      return false;
+    }
+
     private static final ToolSpecification SPEC = ai.spacebot.tools.ToolSpecs.of("branch",
         "Think something through in the background on a copy of this conversation: recall or save memories "
             + "(\"remember that …\"), search the conversation's history, plan. Returns at once; the conclusion "
@@ -65,6 +96,10 @@ final class ChannelTools {
   }
 
   private record SpawnWorker(Actions actions) implements Tool {
+    public boolean fencesResult() {
+      return false;
+    }
+
     private static final ToolSpecification SPEC = ai.spacebot.tools.ToolSpecs.of("spawn_worker",
         "Start a background worker for a task that needs shell commands or files (it has a workspace). "
             + "Returns at once with its id; the result arrives as a message. Does not end your turn.",
@@ -96,6 +131,10 @@ final class ChannelTools {
   }
 
   private record Route(Actions actions) implements Tool {
+    public boolean fencesResult() {
+      return false;
+    }
+
     private static final ToolSpecification SPEC = ai.spacebot.tools.ToolSpecs.of("route",
         "Send a follow-up message to an interactive worker that is waiting for input.",
         p -> p.addStringProperty("worker_id", "The worker's id, e.g. w-1a2b3c4d.")
@@ -114,6 +153,10 @@ final class ChannelTools {
   }
 
   private record Cancel(Actions actions) implements Tool {
+    public boolean fencesResult() {
+      return false;
+    }
+
     private static final ToolSpecification SPEC = ai.spacebot.tools.ToolSpecs.of("cancel",
         "Stop a running branch or worker of this conversation (its commands too).",
         p -> p.addStringProperty("process_id", "The branch or worker id.").required("process_id"));
@@ -129,6 +172,10 @@ final class ChannelTools {
   }
 
   private record Reply(TurnState state) implements Tool {
+    public boolean fencesResult() {
+      return false;
+    }
+
     private static final ToolSpecification SPEC = ToolSpecification.builder()
         .name("reply")
         .description("Send a message to the conversation. This is how you talk to the people here; it ends your turn. "
@@ -185,6 +232,10 @@ final class ChannelTools {
   }
 
   private record SendFile(TurnState state, Actions actions) implements Tool {
+    public boolean fencesResult() {
+      return false;
+    }
+
     private static final ToolSpecification SPEC = ai.spacebot.tools.ToolSpecs.of("send_file",
         "Send a file from the workspace (something a worker made, or an attachment) to this conversation, with your "
             + "reply. Does not end your turn.",
@@ -210,6 +261,10 @@ final class ChannelTools {
   }
 
   private record Skip(TurnState state) implements Tool {
+    public boolean fencesResult() {
+      return false;
+    }
+
     private static final ToolSpecification SPEC = ToolSpecification.builder()
         .name("skip")
         .description("Say nothing this time (the message needs no answer from you). Ends your turn.")
@@ -228,6 +283,10 @@ final class ChannelTools {
   }
 
   private record React(TurnState state) implements Tool {
+    public boolean fencesResult() {
+      return false;
+    }
+
     private static final ToolSpecification SPEC = ToolSpecification.builder()
         .name("react")
         .description("Add an emoji reaction to the latest message. Does not end your turn.")

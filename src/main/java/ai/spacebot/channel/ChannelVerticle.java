@@ -71,7 +71,8 @@ public final class ChannelVerticle extends VerticleBase {
     EventPublisher events = new EventPublisher(vertx);
     services = new ChannelServices(config, transcript, router, identities, events,
         new OutboxDispatcher(vertx, outbox, config.delivery()), Prompts.load("channel.md"), SecretScrubber.of(vertx),
-        new OutboundGuard(SecretScrubber.of(vertx)));
+        new OutboundGuard(SecretScrubber.of(vertx)),
+        new RateLimiter(config.channel().rateLimit().senderCapacity(), config.channel().rateLimit().senderPerMinute()));
     var bus = vertx.eventBus();
     List<Future<?>> registered = new ArrayList<>();
     registered.add(bus.<JsonObject>consumer(Addresses.INBOUND, this::intake).completion());

@@ -14,4 +14,6 @@ final class TurnState {
   final List<String> reactions = new ArrayList<>();
   /** Workspace-relative files to send with the reply ({@code send_file}). */
   final List<String> files = new ArrayList<>();
+  /** Lines for the people about tools the model tried that this turn's role may not cause. */
+  final java.util.Set<String> refusals = new java.util.LinkedHashSet<>();
 }

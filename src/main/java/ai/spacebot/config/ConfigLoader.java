@@ -33,10 +33,12 @@ public final class ConfigLoader {
 
   private static final Map<String, Set<String>> KNOWN_KEYS = Map.ofEntries(
       Map.entry("", Set.of("api", "store", "llm", "defaults", "agents", "channel", "branch", "worker", "compaction",
-          "cortex", "budget", "delivery", "events", "cluster", "messaging", "bindings", "tools", "secrets")),
+          "cortex", "budget", "delivery", "events", "cluster", "messaging", "bindings", "tools", "secrets", "permissions")),
       Map.entry("tools", Set.of("web")),
       Map.entry("tools.web", Set.of("allow_hosts", "max_body_bytes", "timeout_seconds", "max_chars")),
       Map.entry("secrets", Set.of("key_file")),
+      Map.entry("permissions", PermissionsReader.KEYS),
+      Map.entry("channel.rate_limit", PermissionsReader.RATE_LIMIT_KEYS),
       Map.entry("messaging", Set.of("telegram", "discord", "default_group_mode")),
       Map.entry("messaging.telegram", MessagingConfigReader.TELEGRAM_KEYS),
       Map.entry("messaging.discord", MessagingConfigReader.DISCORD_KEYS),
@@ -51,7 +53,7 @@ public final class ConfigLoader {
       Map.entry("budget", Set.of("daily_usd", "conversation_daily_usd", "timezone", "warn_at")),
       Map.entry("defaults", Set.of("routing")),
       Map.entry("channel", Set.of("max_turns", "history_limit", "retrigger_debounce_ms", "max_retriggers",
-          "coalesce_window_ms", "coalesce_max_wait_ms")),
+          "coalesce_window_ms", "coalesce_max_wait_ms", "rate_limit")),
       Map.entry("branch", Set.of("max_concurrent", "max_turns", "timeout_seconds")),
       Map.entry("worker", Set.of("max_concurrent", "segment_turns", "max_segments", "timeout_seconds",
           "shell_timeout_seconds", "shell_max_timeout_seconds", "output_cap_bytes", "env_passthrough",
@@ -67,7 +69,7 @@ public final class ConfigLoader {
       Map.entry("cluster", Set.of("name", "host", "port", "members")));
 
   private static final Set<String> PROVIDER_KEYS = Set.of("kind", "api_key", "base_url", "default_model", "headers", "api_version");
-  private static final Set<String> AGENT_KEYS = Set.of("id", "name", "routing", "budget");
+  private static final Set<String> AGENT_KEYS = Set.of("id", "name", "routing", "budget", "permissions");
 
   private final Map<String, String> env;
 
@@ -207,7 +209,8 @@ public final class ConfigLoader {
     Routing fallback = fallbackRouting(providers);
     Routing defaults = routing(t, "defaults.routing", providers);
     BudgetSettings budget = budget(t, "budget", BudgetSettings.NONE);
-    List<AgentConfig> agents = agents(t, providers, defaults.orElse(fallback), budget);
+    Permissions permissions = PermissionsReader.read(t, "permissions", Permissions.DEFAULTS);
+    List<AgentConfig> agents = agents(t, providers, defaults.orElse(fallback), budget, permissions);
 
     return new SpacebotConfig(
         dataDir,
@@ -221,7 +224,8 @@ public final class ConfigLoader {
             t.integer("channel.retrigger_debounce_ms", 500, 0, 60_000),
             t.integer("channel.max_retriggers", 3, 0, 100),
             t.integer("channel.coalesce_window_ms", 1500, 0, 60_000),
-            t.integer("channel.coalesce_max_wait_ms", 5000, 0, 600_000)),
+            t.integer("channel.coalesce_max_wait_ms", 5000, 0, 600_000),
+            PermissionsReader.rateLimit(t)),
         new BranchSettings(
             t.integer("branch.max_concurrent", 5, 1, 100),
             t.integer("branch.max_turns", 50, 1, 1000),
@@ -444,7 +448,7 @@ public final class ConfigLoader {
   }
 
   private List<AgentConfig> agents(ConfigTree t, Map<String, ProviderConfig> providers, Routing defaults,
-      BudgetSettings budget) {
+      BudgetSettings budget, Permissions permissions) {
     List<AgentConfig> out = new ArrayList<>();
     List<ConfigTree> items = t.mappings("agents");
     for (int i = 0; i < items.size(); i++) {
@@ -466,7 +470,8 @@ public final class ConfigLoader {
           ? new Routing(forced.trim(), forced.trim(), forced.trim(), forced.trim(), forced.trim(), Map.of(), Routing.Tiers.NONE)
               .orElse(own.orElse(defaults))
           : own.orElse(defaults);
-      out.add(new AgentConfig(id, a.string("name", id), resolved, budget(a, "budget", budget)));
+      out.add(new AgentConfig(id, a.string("name", id), resolved, budget(a, "budget", budget),
+          PermissionsReader.read(a, "permissions", permissions)));
     }
     if (out.isEmpty()) {
       throw new ConfigException("agents must list at least one agent (" + t.origin("agents") + ")");

@@ -18,7 +18,7 @@ final class MessagingConfigReader {
       "allowed_channels", "dm_allowed", "allowed_dm_users", "ignore_bots", "authority", "typing_interval_ms",
       "register_commands", "max_attachment_bytes");
   static final Set<String> BINDING_KEYS = Set.of("platform", "guild_id", "chat_id", "channel_id", "dm_allowed",
-      "agent_id", "require_mention", "response_mode", "authority");
+      "agent_id", "require_mention", "response_mode", "authority", "authority_roles", "allowed_users", "allowed_roles");
 
   private MessagingConfigReader() {}
 
@@ -107,7 +107,8 @@ final class MessagingConfigReader {
       }
       String chat = b.string("chat_id", b.string("channel_id", null));
       out.add(new Binding(platform, b.string("guild_id", null), chat, b.bool("dm_allowed", true), agent,
-          b.bool("require_mention", false), mode(b, "response_mode", "active"), ids(b, "authority")));
+          b.bool("require_mention", false), mode(b, "response_mode", "active"), ids(b, "authority"),
+          ids(b, "authority_roles"), ids(b, "allowed_users"), ids(b, "allowed_roles")));
     }
     return List.copyOf(out);
   }

@@ -69,6 +69,8 @@ public final class ToolLoop {
   private final Context context;
   private final StreamingChatModel model;
   private final Map<String, Tool> tools = new LinkedHashMap<>();
+  /** Tools the model is not shown but whose calls are answered (a refusal for a tool its caller may not cause). */
+  private final Map<String, Tool> unlisted = new LinkedHashMap<>();
   private final int maxTurns;
   private final Duration timeout;
   private final Listener listener;
@@ -85,6 +87,15 @@ public final class ToolLoop {
     this.timeout = timeout;
     this.listener = listener;
     this.scrubber = SecretScrubber.of(context.owner());
+  }
+
+  /**
+   * Tools left out of every request that still answer when the model calls them anyway (a model may call a tool it
+   * saw in history or guessed): their result tells it why not.
+   */
+  public ToolLoop unlisted(List<Tool> answered) {
+    answered.forEach(t -> unlisted.putIfAbsent(t.name(), t));
+    return this;
   }
 
   public Future<Result> run(List<ChatMessage> prompt) {
@@ -148,7 +159,11 @@ public final class ToolLoop {
     Future<Boolean> chain = Future.succeededFuture(false);
     for (ToolExecutionRequest call : calls) {
       chain = chain.compose(endsSoFar -> cancelled != null ? Future.failedFuture(cancelled) : execute(call).map(output -> {
-        added.add(ToolExecutionResultMessage.from(call, scrubber.redact(output.text())));
+        String scrubbed = scrubber.redact(output.text());
+        Tool tool = tools.getOrDefault(call.name(), unlisted.get(call.name()));
+        // Outside content is data to the model, never instructions (see Fence).
+        String text = tool != null && tool.fencesResult() ? Fence.wrap("tool " + call.name(), scrubbed) : scrubbed;
+        added.add(ToolExecutionResultMessage.from(call, text));
         return endsSoFar || output.endsTurn();
       }));
     }
@@ -157,7 +172,7 @@ public final class ToolLoop {
 
   private Future<ToolOutput> execute(ToolExecutionRequest call) {
     listener.onToolStarted(call);
-    Tool tool = tools.get(call.name());
+    Tool tool = tools.getOrDefault(call.name(), unlisted.get(call.name()));
     Future<ToolOutput> result;
     if (tool == null) {
       result = Future.succeededFuture(ToolOutput.error("Unknown tool \"" + call.name() + "\". Available: " + tools.keySet()));

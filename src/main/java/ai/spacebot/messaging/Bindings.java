@@ -27,14 +27,26 @@ public final class Bindings {
    */
   public Route route(String platform, String guildId, String chatId, boolean direct, String senderId,
       boolean mentionsBot, Set<String> adapterAuthority) {
+    return route(platform, guildId, chatId, direct, senderId, Set.of(), mentionsBot, adapterAuthority);
+  }
+
+  /**
+   * @param senderRoles the sender's platform roles where the adapter knows them (Discord), else empty: a binding's
+   *     {@code authority_roles} and {@code allowed_roles} are matched against them
+   */
+  public Route route(String platform, String guildId, String chatId, boolean direct, String senderId,
+      Set<String> senderRoles, boolean mentionsBot, Set<String> adapterAuthority) {
     Binding binding = config.messaging().bindingFor(platform, guildId, chatId, direct).orElse(null);
     if (binding == null) {
       String agent = config.agents().get(0).id();
       return new Route(agent, new Addressing(direct, mentionsBot, config.messaging().defaultGroupMode(), false,
-          adapterAuthority.contains(senderId)));
+          adapterAuthority.contains(senderId), false));
     }
-    boolean authority = binding.authority().contains(senderId) || adapterAuthority.contains(senderId);
+    boolean authority = binding.authority().contains(senderId) || adapterAuthority.contains(senderId)
+        || senderRoles.stream().anyMatch(binding.authorityRoles()::contains);
+    boolean allowed = binding.allowedUsers().contains(senderId)
+        || senderRoles.stream().anyMatch(binding.allowedRoles()::contains);
     return new Route(binding.agentId(), new Addressing(direct, mentionsBot, binding.responseMode(),
-        binding.requireMention(), authority));
+        binding.requireMention(), authority, allowed));
   }
 }

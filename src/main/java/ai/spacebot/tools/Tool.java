@@ -15,6 +15,15 @@ public interface Tool {
     return specification().name();
   }
 
+  /**
+   * Whether the result is fenced as data in the model's prompt ({@link ai.spacebot.llm.Fence}): true for anything
+   * that returns outside content (command output, files, memories, transcripts, pages). Tools whose results are
+   * only the process's own acknowledgements ("Sent.", "Worker w-… started") say false.
+   */
+  default boolean fencesResult() {
+    return true;
+  }
+
   /** Runs the call. A failed future is reported to the model as an error result, never thrown at the user. */
   Future<ToolOutput> execute(JsonObject arguments);
 }

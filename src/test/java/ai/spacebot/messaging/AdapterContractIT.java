@@ -148,7 +148,9 @@ class AdapterContractIT {
       return ModelStep.toolCall("reply", new JsonObject().put("content", "here it is; " + r.toolResults()).encode());
     });
     try {
-      chat.say(conversation, "f1", "send me the report", DM).await();
+      // Sending workspace files is an admin's tool by default (permissions: everyone has no send_file).
+      chat.say(conversation, "f1", "send me the report", new Addressing(true, false, Addressing.ACTIVE, false, true))
+          .await();
       Await.until(() -> sentTo(conversation).size() == 2, WAIT, "the file and the reply");
       assertThat(sentTo(conversation).get(0)).isEqualTo(conversation + "|file:reports/summary.txt");
       assertThat(sentTo(conversation).get(1)).contains("Will send reports/summary.txt").contains("outside the workspace");

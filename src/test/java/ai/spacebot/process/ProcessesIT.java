@@ -107,7 +107,7 @@ class ProcessesIT {
         .then(BRANCH, call("memory_save", new JsonObject().put("content", "Ada's favourite colour is teal")
             .put("memory_type", "preference")))
         .then(BRANCH, ModelStep.text("Saved: Ada's favourite colour is teal."))
-        .then(CHANNEL, r -> reply("Got it — " + r.lastUserText().replaceAll("^\\[Branch [^]]+]: ", "")));
+        .then(CHANNEL, r -> reply("Got it — " + RoleScript.unfenced(r.lastUserText())));
     try (SseClient events = events(session)) {
       app.http.send("main", session, "Ada", "remember that my favourite colour is teal");
       SseEvent started = events.await("branch_started", null, WAIT);
@@ -142,7 +142,7 @@ class ProcessesIT {
         .then(CHANNEL, call("spawn_worker", new JsonObject().put("task", "run: echo hi")))
         .then(CHANNEL, reply("Running it."))
         .then(WORKER, call("shell", new JsonObject().put("command", "echo hi")))
-        .then(WORKER, r -> ModelStep.text("Output: " + lastToolResult(r)))
+        .then(WORKER, r -> ModelStep.text("Output: " + RoleScript.unfenced(lastToolResult(r))))
         .then(CHANNEL, r -> reply("The worker says: " + r.lastUserText()));
     try (SseClient events = events(session)) {
       app.http.send("main", session, "Bo", "run: echo hi");

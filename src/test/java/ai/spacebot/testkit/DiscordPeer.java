@@ -179,6 +179,16 @@ public final class DiscordPeer implements AutoCloseable {
     return new Guild(id, ids);
   }
 
+  /** A role in a guild (in its GUILD_CREATE from now on, and announced to a connected bot); returns its id. */
+  public synchronized String createRole(String guildId, String name) {
+    String id = DiscordJson.snowflake();
+    JsonObject role = DiscordJson.everyoneRole(guildId).put("id", id).put("name", name).put("position", 1)
+        .put("permissions", "0");
+    guilds.get(guildId).getJsonArray("roles").add(role);
+    gateway.dispatch(guildId, "GUILD_ROLE_CREATE", new JsonObject().put("guild_id", guildId).put("role", role.copy()));
+    return id;
+  }
+
   private synchronized List<JsonObject> guildsOnShard(int[] shard) {
     return guilds.values().stream().filter(g -> (Long.parseLong(g.getString("id")) >> 22) % shard[1] == shard[0])
         .map(JsonObject::copy).toList();
@@ -240,6 +250,12 @@ public final class DiscordPeer implements AutoCloseable {
    */
   public synchronized String say(String channelId, User from, String text, boolean mentionBot, String replyTo,
       Attachment file) {
+    return say(channelId, from, List.of(), text, mentionBot, replyTo, file);
+  }
+
+  /** A message from a member who holds these roles (ids from {@link #createRole}). */
+  public synchronized String say(String channelId, User from, List<String> roleIds, String text, boolean mentionBot,
+      String replyTo, Attachment file) {
     String guildId = channelGuild.get(channelId);
     if (guildId == null) {
       throw new IllegalArgumentException("no guild channel " + channelId);
@@ -247,7 +263,7 @@ public final class DiscordPeer implements AutoCloseable {
     JsonObject author = remember(from);
     JsonObject m = DiscordJson.message(DiscordJson.snowflake(), channelId, author,
         mentionBot ? "<@" + bot.id() + "> " + text : text).put("guild_id", guildId)
-        .put("member", DiscordJson.memberWithoutUser());
+        .put("member", DiscordJson.memberWithoutUser().put("roles", new JsonArray(new java.util.ArrayList<>(roleIds))));
     return post(m, guildId, mentionBot, replyTo, file);
   }
 

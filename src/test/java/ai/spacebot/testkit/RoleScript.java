@@ -80,6 +80,16 @@ public final class RoleScript implements Function<RecordedRequest, ModelStep> {
     return results.isEmpty() ? "" : results.get(results.size() - 1);
   }
 
+  /**
+   * The content of a text fenced as data (see {@code ai.spacebot.llm.Fence}): what is inside the block, with any
+   * text before the block (a result's header) dropped; a text without a fence as it is.
+   */
+  public static String unfenced(String text) {
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("(?s)<<<data from=\"[^\"]*\" id=([0-9a-f]+)>>>\n(.*)\n<<<end data id=\\1>>>").matcher(text);
+    return m.find() ? m.group(2) : text;
+  }
+
   /** A tool call whose arguments are built as JSON. */
   public static ModelStep call(String tool, JsonObject args) {
     return ModelStep.toolCall(tool, args.encode());

@@ -80,8 +80,8 @@ final class DiscordNormaliser {
 
   InboundMessage toInbound(IncomingMessage m, String selfId, List<Attachment> attachments) {
     boolean mentioned = mentionsBot(m, selfId);
-    Bindings.Route route = bindings.route(PLATFORM, m.guildId(), m.channelId(), m.direct(), m.authorId(), mentioned,
-        config.authority());
+    Bindings.Route route = bindings.route(PLATFORM, m.guildId(), m.channelId(), m.direct(), m.authorId(), m.roleIds(),
+        mentioned, config.authority());
     JsonObject metadata = new JsonObject().put("channel_id", m.channelId()).put("message_id", m.messageId());
     if (m.guildId() != null) {
       metadata.put("guild_id", m.guildId());

@@ -13,6 +13,8 @@ import java.util.Set;
  * @param mentionedUserIds users mentioned by id ({@code <@id>}), not @everyone, @here or roles
  * @param referencedMessageId the message this one replies to, or null
  * @param referencedAuthorId that message's author, when Discord sent it along
+ * @param roleIds the author's roles in the guild (from the member Discord sends with a guild message); bindings'
+ *     {@code authority_roles} and {@code allowed_roles} match them
  */
 record IncomingMessage(
     String messageId,
@@ -30,9 +32,18 @@ record IncomingMessage(
     String referencedMessageId,
     String referencedAuthorId,
     long timestamp,
-    List<FileRef> files) {
+    List<FileRef> files,
+    Set<String> roleIds) {
+
+  IncomingMessage(String messageId, String guildId, String channelId, String threadId, boolean direct, String authorId,
+      String authorName, boolean authorBot, boolean webhook, boolean system, String content, Set<String> mentionedUserIds,
+      String referencedMessageId, String referencedAuthorId, long timestamp, List<FileRef> files) {
+    this(messageId, guildId, channelId, threadId, direct, authorId, authorName, authorBot, webhook, system, content,
+        mentionedUserIds, referencedMessageId, referencedAuthorId, timestamp, files, Set.of());
+  }
 
   IncomingMessage {
+    roleIds = roleIds == null ? Set.of() : Set.copyOf(roleIds);
     mentionedUserIds = mentionedUserIds == null ? Set.of() : Set.copyOf(mentionedUserIds);
     files = files == null ? List.of() : List.copyOf(files);
     content = content == null ? "" : content;

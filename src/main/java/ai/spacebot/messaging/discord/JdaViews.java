@@ -39,7 +39,7 @@ final class JdaViews {
         author.getId(), name(m.getMember(), author), author.isBot(), m.isWebhookMessage(),
         m.getType().isSystem() || author.isSystem(), m.getContentRaw(), mentioned,
         m.getMessageReference() == null ? null : m.getMessageReference().getMessageId(),
-        referenced == null ? null : referenced.getAuthor().getId(), at, files);
+        referenced == null ? null : referenced.getAuthor().getId(), at, files, roles(m.getMember()));
   }
 
   /**
@@ -50,7 +50,14 @@ final class JdaViews {
       String text, long at, String selfId) {
     Place place = place(channel, guildId);
     return new IncomingMessage(platformId, place.guildId(), place.channelId(), place.threadId(), place.direct(),
-        user.getId(), name(member, user), user.isBot(), false, false, text, Set.of(selfId), null, null, at, List.of());
+        user.getId(), name(member, user), user.isBot(), false, false, text, Set.of(selfId), null, null, at, List.of(),
+        roles(member));
+  }
+
+  /** The member's role ids (a DM has no member). */
+  static Set<String> roles(Member member) {
+    return member == null ? Set.of()
+        : member.getRoles().stream().map(net.dv8tion.jda.api.entities.Role::getId).collect(Collectors.toSet());
   }
 
   /** The name people see: the member's server nickname, else the global display name, else the username. */

@@ -38,6 +38,8 @@ class DiscordAdapterIT {
   private static ScriptedModelServer model;
   private static DiscordPeer peer;
   private static Guild guild;
+  /** Members with this role count as the bot's admins (the catch-all binding's authority_roles). */
+  private static String opsRole;
   private static TestApp app;
 
   @BeforeAll
@@ -46,6 +48,7 @@ class DiscordAdapterIT {
     model.respondWith(DiscordAdapterIT::answer);
     peer = DiscordPeer.start();
     guild = peer.createGuild("Spacebot Friends", "general", "gated", "quiet", "threads", "files");
+    opsRole = peer.createRole(guild.id(), "ops");
     String yaml = """
         delivery:
           max_attempts: 3
@@ -68,7 +71,8 @@ class DiscordAdapterIT {
             agent_id: main
             response_mode: active
             authority: ["424242"]
-        """.formatted(guild.id(), guild.channel("gated"), guild.id(), guild.channel("quiet"));
+            authority_roles: ["%s"]
+        """.formatted(guild.id(), guild.channel("gated"), guild.id(), guild.channel("quiet"), opsRole);
     app = TestApp.start(env(peer.token()), Files.createTempDirectory("spacebot-discord"), yaml, null);
     awaitAdapter(app, "connected");
   }
@@ -271,10 +275,30 @@ class DiscordAdapterIT {
     assertThat(seen).contains("notes.txt").contains("the launch is on friday");
 
     Files.writeString(app.dataDir.resolve("agents/main/workspace/report.txt"), "all good");
+    // Workspace files go out for the bot's admins only (permissions: everyone has no send_file); ob is not one.
+    int before = peer.botMessages(channel).size();
     peer.say(channel, ob, "FILE please", false);
+    Await.until(() -> peer.botMessages(channel).size() > before, WAIT, "the answer to a stranger");
+    assertThat(peer.botMessages(channel)).allMatch(m -> m.files().isEmpty());
+    RecordedRequest strangers = model.requests().stream().filter(r -> "FILE please".equals(userText(r)))
+        .reduce((a, b) -> b).orElseThrow();
+    assertThat(strangers.toolNames()).doesNotContain("send_file", "spawn_worker");
+
+    // Kay holds the ops role, which the binding's authority_roles names: an admin, so the file goes out.
+    User kay = User.of("kay");
+    peer.say(channel, kay, List.of(opsRole), "FILE please, kay here", false, null, null);
     Await.until(() -> peer.botMessages(channel).stream().anyMatch(m -> !m.files().isEmpty()), WAIT, "a file");
     assertThat(peer.botMessages(channel).stream().filter(m -> !m.files().isEmpty()).findFirst().orElseThrow()
         .files()).containsExactly("report.txt:8");
+    RecordedRequest admins = model.requests().stream().filter(r -> "FILE please, kay here".equals(userText(r)))
+        .reduce((a, b) -> b).orElseThrow();
+    assertThat(admins.toolNames()).contains("send_file", "spawn_worker");
+  }
+
+  /** The last user message's text without its "[name] " prefix. */
+  private static String userText(RecordedRequest r) {
+    String text = r.lastUserText();
+    return text == null ? null : text.replaceAll("^\\[[^\\]]*\\] ", "");
   }
 
   @Test
