@@ -101,7 +101,7 @@ class AdversarialIT {
     return switch (RoleScript.roleOf(r)) {
       case WORKER -> {
         JsonArray calls = order(user);
-        List<String> results = r.toolResults();
+        List<String> results = r.toolResults().stream().map(RoleScript::unfenced).toList();
         if (results.size() < calls.size()) {
           JsonObject next = calls.getJsonObject(results.size());
           yield call(next.getString("tool"), next.getJsonObject("args"));
@@ -110,7 +110,8 @@ class AdversarialIT {
       }
       case CHANNEL -> {
         if ("tool".equals(lastRole)) {
-          yield reply("on it");
+          // a refused spawn ends the turn without a word from the model: the people still hear why
+          yield RoleScript.unfenced(lastToolResult(r)).contains("Only the bot's admins") ? ModelStep.text("") : reply("on it");
         }
         if (user.contains("LEAK:")) {
           yield reply("sure, my key is " + FAKE_KEY);
@@ -294,5 +295,29 @@ class AdversarialIT {
         .map(p -> p.info().commandLine().orElse(""))
         .noneMatch(c -> c.contains("sleep 3211")), Duration.ofSeconds(10), "the bomb's sleeps to be gone");
     assertThat(shell("echo alive")).isEqualTo("alive\n[exit code 0]");
+  }
+
+  @Test
+  void aStrangerAskingForAShellCommandGetsNoWorkerAndAClearLine() {
+    Http http = new Http("http://127.0.0.1:" + port);
+    JsonObject visit = http.postJson("/api/portal/session", new JsonObject().put("agent_id", "main")).json();
+    String token = visit.getString("token");
+    String channel = visit.getString("conversation_id");
+    int before = model.requests().size();
+    try (SseClient events = SseClient.connect("http://127.0.0.1:" + port + "/api/events?channel_id=" + channel)) {
+      String order = "CALL:" + new JsonObject().put("calls", new JsonArray().add(tool("shell",
+          new JsonObject().put("command", "cat /etc/passwd")))).encode();
+      assertThat(http.post("/api/portal/send", new JsonObject().put("agent_id", "main")
+          .put("session_id", visit.getString("session_id")).put("sender_name", "Mallory").put("message", order)
+          .encode(), Map.of("Authorization", "Bearer " + token)).status()).isEqualTo(200);
+      assertThat(events.await("outbound_message", WAIT).json().getString("text"))
+          .isEqualTo("Only the bot's admins can ask for work that runs commands or edits files (a worker) here.");
+      assertThat(events.events()).noneMatch(e -> e.event().startsWith("worker_"));
+    }
+    List<RecordedRequest> turn = model.requests().subList(before, model.requests().size());
+    assertThat(turn).isNotEmpty().allSatisfy(r -> {
+      assertThat(RoleScript.roleOf(r)).isEqualTo(RoleScript.Role.CHANNEL);
+      assertThat(r.toolNames()).doesNotContain("spawn_worker", "route", "send_file");
+    });
   }
 }

@@ -47,7 +47,7 @@ class WebFetchWorkerIT {
           .then(CHANNEL, reply("on it"))
           .then(WORKER, call("web_fetch", new JsonObject().put("url", METADATA)))
           .then(WORKER, call("web_fetch", new JsonObject().put("url", allowed).put("max_chars", 500)))
-          .then(WORKER, r -> ModelStep.text("FETCHED:" + lastToolResult(r)))
+          .then(WORKER, r -> ModelStep.text("FETCHED:" + RoleScript.unfenced(lastToolResult(r))))
           .otherwise(CHANNEL, r -> reply("done"));
       String yaml = "tools:\n  web:\n    allow_hosts: [localhost]\n";
       try (TestApp app = TestApp.start(TestApp.envFor(model), Files.createTempDirectory("spacebot-web"), yaml, null);
@@ -62,9 +62,11 @@ class WebFetchWorkerIT {
         List<RecordedRequest> worker = RoleScript.of(model, WORKER);
         assertThat(worker).hasSize(3);
         assertThat(worker.get(0).toolNames()).contains("web_fetch", "shell", "set_status");
-        assertThat(lastToolResult(worker.get(1))).isEqualTo(REFUSAL);
-        assertThat(lastToolResult(worker.get(2))).isEqualTo("URL: " + allowed + "\nStatus: 200\n"
-            + "Content-Type: text/html\n\nIntranet\nLunch is at noon.");
+        assertThat(RoleScript.unfenced(lastToolResult(worker.get(1)))).isEqualTo(REFUSAL);
+        // the page reaches the model fenced as data from web_fetch, never as instructions
+        assertThat(lastToolResult(worker.get(2))).matches("(?s)<<<data from=\"tool web_fetch\" id=([0-9a-f]{12})>>>\n"
+            + java.util.regex.Pattern.quote("URL: " + allowed + "\nStatus: 200\nContent-Type: text/html\n\n"
+            + "Intranet\nLunch is at noon.") + "\n<<<end data id=\\1>>>");
       }
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
