@@ -45,6 +45,9 @@ class WaitingModelTest {
           + "MODEL_KEY: the secret store is locked; an operator can unlock it with 'spacebot secrets unlock'");
       Failure failure = Failure.classify(e);
       assertThat(failure.kind()).isEqualTo(Failure.Kind.WAITING);
+      assertThat(failure.brief()).as("what the people read, without a class name").isEqualTo("model provider main is "
+          + "waiting for secret MODEL_KEY: the secret store is locked; an operator can unlock it with "
+          + "'spacebot secrets unlock'");
       assertThat(failure.retriable()).isFalse();
       assertThat(failure.fallsBack()).isTrue();
 

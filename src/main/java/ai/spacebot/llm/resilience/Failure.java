@@ -105,8 +105,10 @@ public record Failure(Kind kind, int status, Duration retryAfter, String brief) 
       }
       return new Failure(Kind.UNKNOWN, status, retryAfter, brief);
     }
-    if (find(error, ai.spacebot.llm.WaitingForSecretException.class) != null) {
-      return new Failure(Kind.WAITING, 0, null, text(error));
+    Throwable waiting = find(error, ai.spacebot.llm.WaitingForSecretException.class);
+    if (waiting != null) {
+      // Its message is written for the people in the chat; the class name would only puzzle them.
+      return new Failure(Kind.WAITING, 0, null, shorten(waiting.getMessage()));
     }
     if (error instanceof EmptyResponseException) {
       return new Failure(Kind.BAD_RESPONSE, 0, null, text(error));
