@@ -149,7 +149,10 @@ final class SecretsCommand implements Runnable {
   }
 
   static String describe(JsonObject status) {
-    String line = "Secret store: " + status.getString("state") + " (" + status.getString("mode") + "), "
+    String state = status.getString("state");
+    String mode = status.getString("mode");
+    // an unencrypted store has no key mode to name ("unencrypted (unencrypted)" read as a stutter)
+    String line = "Secret store: " + state + (mode == null || mode.equals(state) ? "" : " (" + mode + ")") + ", "
         + status.getInteger("count") + " secret(s)";
     return status.getBoolean("encrypted", false) ? line : line + "; values are NOT encrypted (spacebot secrets encrypt)";
   }

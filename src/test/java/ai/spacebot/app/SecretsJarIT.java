@@ -88,7 +88,7 @@ class SecretsJarIT {
           + "letter (like GITHUB_TOKEN), not \"bad-name\"");
 
       SpacebotProcess.Result list = cli(env, "", "secrets", "list");
-      assertThat(list.output()).contains("Secret store: unencrypted (unencrypted), 3 secret(s); values are NOT encrypted")
+      assertThat(list.output()).contains("Secret store: unencrypted, 3 secret(s); values are NOT encrypted")
           .contains("GH_TOKEN").contains("tool").doesNotContain("ghp_jar-tool-token");
       assertThat(cli(env, "", "secrets", "get", "MODEL_KEY").output()).contains("MODEL_KEY  system").doesNotContain("sk-jar");
       assertThat(cli(env, "", "secrets", "get", "MODEL_KEY", "--reveal").output()).contains("sk-jar-model-key-0042");
