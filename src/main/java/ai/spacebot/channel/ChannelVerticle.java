@@ -69,9 +69,10 @@ public final class ChannelVerticle extends VerticleBase {
   public Future<?> start() {
     shards = Math.max(1, context.getInstanceCount());
     EventPublisher events = new EventPublisher(vertx);
+    SecretScrubber scrubber = SecretScrubber.of(vertx);
     services = new ChannelServices(config, transcript, router, identities, events,
-        new OutboxDispatcher(vertx, outbox, config.delivery()), Prompts.load("channel.md"), SecretScrubber.of(vertx),
-        new OutboundGuard(SecretScrubber.of(vertx)),
+        new OutboxDispatcher(vertx, outbox, config.delivery()), Prompts.load("channel.md"), scrubber,
+        new OutboundGuard(scrubber),
         new RateLimiter(config.channel().rateLimit().senderCapacity(), config.channel().rateLimit().senderPerMinute()));
     var bus = vertx.eventBus();
     List<Future<?>> registered = new ArrayList<>();

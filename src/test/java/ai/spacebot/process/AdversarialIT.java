@@ -15,15 +15,12 @@ import ai.spacebot.testkit.SseClient;
 import ai.spacebot.testkit.TestApp;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -78,16 +75,8 @@ class AdversarialIT {
   }
 
   /** Runs a CLI command of the packaged jar with {@code stdin} as its standard input. */
-  private static SpacebotProcess.Result cli(Map<String, String> env, String stdin, String... args) throws Exception {
-    try (SpacebotProcess p = SpacebotProcess.start(env, args)) {
-      try (OutputStream in = p.process().getOutputStream()) {
-        in.write(stdin.getBytes(StandardCharsets.UTF_8));
-      }
-      if (!p.process().waitFor(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new AssertionError("spacebot " + String.join(" ", args) + " did not finish:\n" + p.output());
-      }
-      return new SpacebotProcess.Result(p.process().exitValue(), p.output());
-    }
+  private static SpacebotProcess.Result cli(Map<String, String> env, String stdin, String... args) {
+    return SpacebotProcess.run(env, stdin, WAIT, args);
   }
 
   /**

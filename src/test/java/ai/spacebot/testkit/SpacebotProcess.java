@@ -1,7 +1,9 @@
 package ai.spacebot.testkit;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,11 +55,26 @@ public final class SpacebotProcess implements AutoCloseable {
 
   /** Runs a CLI command to completion and returns its exit code and output. */
   public static Result run(Map<String, String> env, Duration timeout, String... args) {
+    return run(env, null, timeout, args);
+  }
+
+  /**
+   * Runs a CLI command to completion with {@code stdin} as its standard input (then closed; null leaves it open),
+   * as an operator pipes a secret or a passphrase into it.
+   */
+  public static Result run(Map<String, String> env, String stdin, Duration timeout, String... args) {
     try (SpacebotProcess p = start(env, args)) {
+      if (stdin != null) {
+        try (OutputStream in = p.process.getOutputStream()) {
+          in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+      }
       if (!p.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new AssertionError("spacebot " + String.join(" ", args) + " did not finish within " + timeout + ":\n" + p.output());
       }
       return new Result(p.process.exitValue(), p.output());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
