@@ -89,6 +89,8 @@ public final class ApiVerticle extends VerticleBase {
     MessagingRoutes.telegramWebhook(router, vertx, config, config.api().maxBodyBytes());
     PortalRoutes portal = new PortalRoutes(vertx, config, intake, guard, events);
     portal.mountOpen(router);
+    // The webhooks take their own bearer secrets, checked by the webhook adapter, not the operator token.
+    new WebhookRoutes(vertx, config).mount(router);
     // Everything below is the operator's unless declared a visitor route (see ApiGuard).
     router.route("/api/*").handler(guard::apiRoute);
     router.post("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.api().maxBodyBytes()));

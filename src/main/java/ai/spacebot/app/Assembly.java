@@ -26,6 +26,7 @@ import ai.spacebot.store.Database;
 import ai.spacebot.messaging.portal.PortalAdapterVerticle;
 import ai.spacebot.messaging.discord.DiscordAdapterVerticle;
 import ai.spacebot.messaging.telegram.TelegramAdapterVerticle;
+import ai.spacebot.messaging.webhook.WebhookAdapterVerticle;
 import ai.spacebot.store.TranscriptRepository;
 import ai.spacebot.store.OutboxRepository;
 import ai.spacebot.store.AdapterStateRepository;
@@ -119,6 +120,9 @@ final class Assembly {
     }
     if (d.className().equals(DiscordAdapterVerticle.class.getName())) {
       return () -> new DiscordAdapterVerticle(current, telemetry.registry());
+    }
+    if (d.className().equals(WebhookAdapterVerticle.class.getName())) {
+      return () -> new WebhookAdapterVerticle(current, telemetry.registry());
     }
     if (d.className().equals(ApiVerticle.class.getName())) {
       return () -> new ApiVerticle(config, intake, telemetry.registry(), secrets);

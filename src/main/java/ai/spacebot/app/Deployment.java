@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  */
 public record Deployment(String name, String className, int order, int instances, boolean worker, JsonObject config) {
   private static final List<String> BUNDLED = List.of("portal.json", "telegram.json", "memory.json", "usage.json", "branch.json",
-      "worker.json", "compactor.json", "cortex.json", "channel.json", "api.json");
+      "worker.json", "compactor.json", "cortex.json", "channel.json", "api.json", "webhook.json");
 
   public DeploymentOptions options() {
     return new DeploymentOptions()

@@ -81,6 +81,12 @@ public final class Addresses {
    * text}]}, newest first.
    */
   public static final String DELIVERIES_LIST = "spacebot.deliveries.list";
+  /**
+   * Request {conversation_id, after, limit}: what the outbox holds for one conversation after the cursor, oldest
+   * first, as the platform would get it (secrets redacted); reply {messages:[{cursor, message_id, kind, text, rich,
+   * in_reply_to, status, created_at}], next_cursor}. The generic webhook's polling route reads it.
+   */
+  public static final String OUTBOX_AFTER = "spacebot.outbox.after";
   /** Request {id}: a failed delivery goes back to pending and is sent again; reply {id, status}. Failure 404/409. */
   public static final String DELIVERY_RETRY = "spacebot.deliveries.retry";
 

@@ -39,7 +39,7 @@ public final class ConfigLoader {
       Map.entry("secrets", Set.of("key_file")),
       Map.entry("permissions", PermissionsReader.KEYS),
       Map.entry("channel.rate_limit", PermissionsReader.RATE_LIMIT_KEYS),
-      Map.entry("messaging", Set.of("telegram", "discord", "default_group_mode")),
+      Map.entry("messaging", Set.of("telegram", "discord", "default_group_mode", "webhooks")),
       Map.entry("messaging.telegram", MessagingConfigReader.TELEGRAM_KEYS),
       Map.entry("messaging.discord", MessagingConfigReader.DISCORD_KEYS),
       Map.entry("api", Set.of("port", "bind", "auth_token", "max_message_bytes", "max_body_bytes",

@@ -8,9 +8,24 @@ import java.util.Optional;
  *
  * @param defaultGroupMode how a group conversation that no binding names is answered ({@code mention_only} by
  *     default: a bot added to a busy server speaks when spoken to)
+ * @param webhooks the generic webhooks ({@code messaging.webhooks}), in the order configured
  */
 public record MessagingConfig(TelegramConfig telegram, DiscordConfig discord, List<Binding> bindings,
-    String defaultGroupMode) {
+    String defaultGroupMode, List<WebhookConfig> webhooks) {
+
+  public MessagingConfig {
+    webhooks = webhooks == null ? List.of() : List.copyOf(webhooks);
+  }
+
+  public MessagingConfig(TelegramConfig telegram, DiscordConfig discord, List<Binding> bindings,
+      String defaultGroupMode) {
+    this(telegram, discord, bindings, defaultGroupMode, List.of());
+  }
+
+  /** The webhook of this id, if configured. */
+  public Optional<WebhookConfig> webhook(String id) {
+    return webhooks.stream().filter(w -> w.id().equals(id)).findFirst();
+  }
 
   /** The first binding that matches, in the order the operator wrote them. */
   public Optional<Binding> bindingFor(String platform, String guildId, String chatId, boolean direct) {

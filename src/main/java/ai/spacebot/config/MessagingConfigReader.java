@@ -8,7 +8,7 @@ import java.util.Set;
 
 /** Reads {@code messaging.*} and {@code bindings:}; a platform's token in the environment enables its adapter. */
 final class MessagingConfigReader {
-  static final Set<String> PLATFORMS = Set.of("telegram", "discord");
+  static final Set<String> PLATFORMS = Set.of("telegram", "discord", "webhook");
   /** The response modes (bus Addressing spells the same words). */
   static final Set<String> MODES = Set.of("active", "observe", "mention_only");
   static final Set<String> TELEGRAM_KEYS = Set.of("enabled", "token", "api_url", "mode", "webhook_url", "webhook_secret",
@@ -17,14 +17,54 @@ final class MessagingConfigReader {
   static final Set<String> DISCORD_KEYS = Set.of("enabled", "token", "rest_url", "gateway_url", "shards", "allowed_guilds",
       "allowed_channels", "dm_allowed", "allowed_dm_users", "ignore_bots", "authority", "typing_interval_ms",
       "register_commands", "max_attachment_bytes");
-  static final Set<String> BINDING_KEYS = Set.of("platform", "guild_id", "chat_id", "channel_id", "dm_allowed",
-      "agent_id", "require_mention", "response_mode", "authority", "authority_roles", "allowed_users", "allowed_roles");
+  static final Set<String> WEBHOOK_KEYS = Set.of("id", "secret", "callback_url", "callback_secret", "typing_events",
+      "timeout_ms", "authority");
+  /** A webhook's id: it is part of URLs and conversation ids. */
+  static final java.util.regex.Pattern WEBHOOK_ID = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+  static final Set<String> BINDING_KEYS = Set.of("platform", "guild_id", "webhook_id", "chat_id", "channel_id",
+      "dm_allowed", "agent_id", "require_mention", "response_mode", "authority", "authority_roles", "allowed_users", "allowed_roles");
 
   private MessagingConfigReader() {}
 
   static MessagingConfig read(ConfigTree t, Map<String, String> env, Set<String> agentIds) {
     return new MessagingConfig(telegram(t, env), discord(t, env), bindings(t, agentIds),
-        mode(t, "messaging.default_group_mode", "mention_only"));
+        mode(t, "messaging.default_group_mode", "mention_only"), webhooks(t));
+  }
+
+  private static List<WebhookConfig> webhooks(ConfigTree t) {
+    List<WebhookConfig> out = new ArrayList<>();
+    Set<String> seen = new java.util.HashSet<>();
+    for (ConfigTree w : t.mappings("messaging.webhooks")) {
+      for (String key : w.entries().keySet()) {
+        if (!WEBHOOK_KEYS.contains(key)) {
+          throw w.fail(key, w.find(key), "is not a webhook key (known: " + String.join(", ",
+              new java.util.TreeSet<>(WEBHOOK_KEYS)) + ")");
+        }
+      }
+      String id = w.string("id", null);
+      if (id == null || !WEBHOOK_ID.matcher(id).matches()) {
+        throw w.fail("id", w.find("id"), "must be 1-64 of a-z 0-9 _ - (it is part of the webhook's URL)");
+      }
+      if (!seen.add(id)) {
+        throw w.fail("id", w.find("id"), "names webhook \"" + id + "\" a second time");
+      }
+      String secret = w.string("secret", null);
+      // A secret that waits for a locked secret store keeps the adapter waiting until the store is unlocked.
+      if (secret == null && !w.waits("secret")) {
+        throw w.fail("secret", w.find("id"), "is required: the bearer secret the other system sends "
+            + "(write it as env:VAR or secret:NAME to keep it out of this file)");
+      }
+      if (secret != null && secret.length() < 16) {
+        throw w.fail("secret", null, "must be at least 16 characters (anyone who guesses it can talk to the agent)");
+      }
+      String callback = w.string("callback_url", null);
+      if (callback != null && !callback.matches("https?://\\S+")) {
+        throw w.fail("callback_url", w.find("callback_url"), "must be an http(s) URL");
+      }
+      out.add(new WebhookConfig(id, secret, callback, w.string("callback_secret", null),
+          w.bool("typing_events", false), w.integer("timeout_ms", 10_000, 100, 300_000), ids(w, "authority")));
+    }
+    return List.copyOf(out);
   }
 
   private static TelegramConfig telegram(ConfigTree t, Map<String, String> env) {
@@ -106,7 +146,9 @@ final class MessagingConfigReader {
         throw b.fail("agent_id", b.find("agent_id"), agent == null ? "is required" : "names no agent (\"" + agent + "\")");
       }
       String chat = b.string("chat_id", b.string("channel_id", null));
-      out.add(new Binding(platform, b.string("guild_id", null), chat, b.bool("dm_allowed", true), agent,
+      // A webhook binding names the webhook as webhook_id (the "guild" of its conversations).
+      String guild = b.string("guild_id", b.string("webhook_id", null));
+      out.add(new Binding(platform, guild, chat, b.bool("dm_allowed", true), agent,
           b.bool("require_mention", false), mode(b, "response_mode", "active"), ids(b, "authority"),
           ids(b, "authority_roles"), ids(b, "allowed_users"), ids(b, "allowed_roles")));
     }

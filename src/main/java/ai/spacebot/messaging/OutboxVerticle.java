@@ -1,6 +1,9 @@
 package ai.spacebot.messaging;
 
 import ai.spacebot.bus.Addresses;
+import ai.spacebot.bus.OutboundMessage;
+import ai.spacebot.secrets.OutboundGuard;
+import ai.spacebot.secrets.SecretScrubber;
 import ai.spacebot.config.SpacebotConfig;
 import ai.spacebot.store.AdapterStateRepository;
 import ai.spacebot.store.OutboxRepository;
@@ -27,6 +30,7 @@ public final class OutboxVerticle extends VerticleBase {
   private final OutboxRepository outbox;
   private final AdapterStateRepository state;
   private OutboxDispatcher dispatcher;
+  private OutboundGuard guard;
 
   public OutboxVerticle(SpacebotConfig config, OutboxRepository outbox, AdapterStateRepository state) {
     this.config = config;
@@ -37,10 +41,12 @@ public final class OutboxVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     dispatcher = new OutboxDispatcher(vertx, outbox, config.delivery());
+    guard = new OutboundGuard(SecretScrubber.of(vertx));
     var bus = vertx.eventBus();
     return Future.all(List.of(
         bus.<JsonObject>localConsumer(Addresses.DELIVERIES_LIST, this::list).completion(),
         bus.<JsonObject>localConsumer(Addresses.DELIVERY_RETRY, this::retry).completion(),
+        bus.<JsonObject>localConsumer(Addresses.OUTBOX_AFTER, this::after).completion(),
         bus.<JsonObject>localConsumer(Addresses.ADAPTER_STATE_GET, this::getState).completion(),
         bus.<JsonObject>localConsumer(Addresses.ADAPTER_STATE_PUT, this::putState).completion()));
   }
@@ -59,6 +65,34 @@ public final class OutboxVerticle extends VerticleBase {
       } else {
         msg.reply(new JsonObject().put("deliveries", new JsonArray(ar.result())));
       }
+    });
+  }
+
+  /** A conversation's outbox after a cursor, sealed as a delivery would be: polling must not bypass the guard. */
+  private void after(Message<JsonObject> msg) {
+    String conversation = msg.body().getString("conversation_id");
+    long cursor = Math.max(0, msg.body().getLong("after", 0L));
+    int limit = Math.max(1, Math.min(1000, msg.body().getInteger("limit", 100)));
+    outbox.after(conversation, cursor, limit).onComplete(ar -> {
+      if (ar.failed()) {
+        log.warn("[{}] Could not read the outbox: {}", conversation, ar.cause().getMessage());
+        msg.fail(500, "could not read the outbox");
+        return;
+      }
+      JsonArray out = new JsonArray();
+      long next = cursor;
+      for (OutboxRepository.Queued q : ar.result()) {
+        OutboundMessage m = guard.seal(q.message()).message();
+        JsonObject row = new JsonObject().put("cursor", q.cursor()).put("message_id", m.id()).put("kind", m.kind())
+            .put("text", m.text()).put("in_reply_to", m.replyToPlatformId()).put("status", q.status())
+            .put("created_at", q.createdAt());
+        if (m.rich() != null) {
+          row.put("rich", m.rich());
+        }
+        out.add(row);
+        next = q.cursor();
+      }
+      msg.reply(new JsonObject().put("messages", out).put("next_cursor", next));
     });
   }
 

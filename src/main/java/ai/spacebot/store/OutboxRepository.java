@@ -113,6 +113,27 @@ public final class OutboxRepository {
         });
   }
 
+  /** One outbox row of a conversation, with its position for a reader that pages through them. */
+  public record Queued(long cursor, OutboundMessage message, String status, long createdAt) {}
+
+  /**
+   * A conversation's rows after {@code cursor}, in the order they were queued. The cursor is the row's SQLite rowid:
+   * it only grows, and the outbox is never vacuumed or pruned.
+   */
+  public Future<List<Queued>> after(String conversationId, long cursor, int limit) {
+    return db.reader().preparedQuery("SELECT rowid AS seq, payload, status, created_at FROM outbox "
+            + "WHERE conversation_id = ? AND rowid > ? ORDER BY rowid LIMIT ?")
+        .execute(Tuple.of(conversationId, cursor, limit))
+        .map(rows -> {
+          List<Queued> out = new ArrayList<>();
+          for (Row r : rows) {
+            out.add(new Queued(r.getLong("seq"), OutboundMessage.fromJson(new JsonObject(r.getString("payload"))),
+                r.getString("status"), r.getLong("created_at")));
+          }
+          return out;
+        });
+  }
+
   /** The outcome of asking to retry a delivery. */
   public sealed interface Retry {
     record Queued(PendingDelivery delivery) implements Retry {}

@@ -21,9 +21,20 @@ public final class Http {
   private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+  private final Map<String, String> defaults;
 
   public Http(String base) {
+    this(base, Map.of());
+  }
+
+  private Http(String base, Map<String, String> defaults) {
     this.base = base;
+    this.defaults = defaults;
+  }
+
+  /** The same server, every request with this bearer token (unless a request names its own Authorization). */
+  public Http withBearer(String token) {
+    return new Http(base, Map.of("Authorization", "Bearer " + token));
   }
 
   public Response get(String path) {
@@ -58,7 +69,8 @@ public final class Http {
 
   private HttpRequest.Builder builder(String path, Map<String, String> headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
-    headers.forEach(b::header);
+    defaults.forEach(b::setHeader);
+    headers.forEach(b::setHeader);
     return b;
   }
 
