@@ -5,8 +5,9 @@ import java.util.Set;
 /**
  * Routes a platform's conversations to an agent (config {@code bindings:}, first match wins).
  *
- * @param guildId a Discord guild id, or null / {@code *} for any (Telegram has none)
- * @param chatId a Telegram chat id or a Discord channel id, or null / {@code *} for any
+ * @param guildId a Discord guild id or a webhook's id (key {@code webhook_id}), or null / {@code *} for any
+ *     (Telegram has none)
+ * @param chatId a Telegram chat id, a Discord channel id or a webhook's conversation id, or null / {@code *} for any
  * @param dmAllowed whether this binding also takes the platform's direct messages (their guild and chat are not
  *     compared)
  * @param responseMode {@code active}, {@code observe} (keep only) or {@code mention_only}
