@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 /**
  * Inbound-to-delivered latency through a platform adapter: an open loop of R messages per second spread over C
  * private chats of the platform's local peer (the Telegram emulator with its shim, the Discord gateway + REST
- * stub), against an instant scripted model, with the server as its own process (the packaged jar). Latency is
+ * stub, the generic webhook's callback receiver), against an instant scripted model, with the server as its own process (the packaged jar). Latency is
  * from the person's message reaching the peer to the bot's answer reaching the peer. The adapter's own share is
  * read from the server's {@code spacebot_adapter_inbound} (platform event → stored) and
  * {@code spacebot_adapter_delivery} (delivery request → platform acknowledgement) timers.

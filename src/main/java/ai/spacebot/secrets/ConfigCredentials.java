@@ -4,6 +4,7 @@ import ai.spacebot.config.DiscordConfig;
 import ai.spacebot.config.ProviderConfig;
 import ai.spacebot.config.SpacebotConfig;
 import ai.spacebot.config.TelegramConfig;
+import ai.spacebot.config.WebhookConfig;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -14,7 +15,7 @@ import java.util.regex.Pattern;
 /**
  * Registers every credential the typed config holds as a {@link SecretCategory#SYSTEM} known secret, named
  * after its config key: model providers' API keys and credential headers, the Telegram and Discord bot tokens
- * and Telegram's webhook secret, {@code api.auth_token}, and the password in the Postgres URL. Values the config
+ * and Telegram's webhook secret, the generic webhooks' secrets, {@code api.auth_token}, and the password in the Postgres URL. Values the config
  * took from the environment or from the secret store are the same strings here, so this covers both.
  */
 public final class ConfigCredentials {
@@ -50,6 +51,10 @@ public final class ConfigCredentials {
     DiscordConfig discord = config.messaging().discord();
     if (discord != null) {
       put(secrets, "messaging.discord.token", discord.token());
+    }
+    for (WebhookConfig w : config.messaging().webhooks()) {
+      put(secrets, "messaging.webhooks." + w.id() + ".secret", w.secret());
+      put(secrets, "messaging.webhooks." + w.id() + ".callback_secret", w.callbackSecret());
     }
     put(secrets, "store.postgres.password", postgresPassword(config.store().postgresUrl()));
   }

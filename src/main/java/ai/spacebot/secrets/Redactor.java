@@ -18,7 +18,8 @@ import java.util.Set;
  * sharing characters) are merged into one redaction, so no fragment of either survives.
  */
 final class Redactor {
-  static final Redactor EMPTY = new Redactor(new String[0], new char[0], new int[0], new int[1], new int[1],
+  /** No known values: one state that every character leads back to (a stream is scanned with it too). */
+  static final Redactor EMPTY = new Redactor(new String[0], new char[0], new int[1], new int[1], new int[1],
       new int[1], new int[1], 1);
 
   /** One stretch of text that holds a known value, {@code [start, end)}, and the names found in it. */

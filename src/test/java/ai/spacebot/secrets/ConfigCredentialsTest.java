@@ -27,6 +27,8 @@ class ConfigCredentialsTest {
         messaging:
           telegram:
             webhook_secret: tg-webhook-secret-9
+          webhooks:
+            - {id: tickets, secret: tickets-bearer-secret-01, callback_secret: tickets-hmac-key-02}
         """);
     Map<String, String> env = Map.of(
         "SPACEBOT_DIR", dir.toString(),
@@ -51,6 +53,8 @@ class ConfigCredentialsTest {
         .containsEntry("messaging.telegram.token", "123456:telegram-bot-token")
         .containsEntry("messaging.telegram.webhook_secret", "tg-webhook-secret-9")
         .containsEntry("messaging.discord.token", "discord.bot.token-value")
+        .containsEntry("messaging.webhooks.tickets.secret", "tickets-bearer-secret-01")
+        .containsEntry("messaging.webhooks.tickets.callback_secret", "tickets-hmac-key-02")
         .containsEntry("api.auth_token", "operator-token-1234")
         .containsEntry("store.postgres.password", "p@ss-word-99")
         .doesNotContainKey("llm.providers.gateway.headers.http-referer");

@@ -55,6 +55,16 @@ class StreamGuardTest {
     assertThat(previous).isEqualTo(expectedFinal);
   }
 
+  /** A node that knows no secret at all (no tokens, no keys) streams replies unchanged; this used to throw. */
+  @Test
+  void withoutAnyKnownSecretTheStreamIsShownAsItIs() {
+    StreamGuard guard = new StreamGuard(new SecretScrubber(new KnownSecrets()));
+    String text = "echo: hello there, nothing secret here";
+    List<String> shown = stream(guard, text, new int[] {5, 17, text.length()});
+    assertThat(shown.get(shown.size() - 1)).isEqualTo(text);
+    assertThat(text).startsWith(shown.get(0));
+  }
+
   @Test
   void oneCharacterAtATime() {
     String text = "Here: " + SECRET + " and " + SPACED + ", then ghs-Tool-S3c only.";
