@@ -46,7 +46,10 @@ public final class AdapterLatency {
         new JsonObject().put("content", "echo: " + r.lastUserText()).encode()));
     PlatformDriver driver = BenchDrivers.create(platform);
     Path dir = Files.createTempDirectory("spacebot-bench-adapter");
-    Files.writeString(dir.resolve("config.yaml"), driver.yaml());
+    // Each chat sends 2 messages a second for the whole run: the per-sender and per-conversation rate limits
+    // (10 a minute by default) would keep most of them without a turn, and the benchmark measures the adapter.
+    Files.writeString(dir.resolve("config.yaml"), "channel:\n  rate_limit:\n    sender_capacity: 0\n"
+        + "    conversation_capacity: 0\n" + driver.yaml());
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
