@@ -19,6 +19,11 @@ import org.slf4j.LoggerFactory;
  * web-chat session token opens only those, and only for its own conversation (the routes check that). A
  * route added without thinking about visitors is therefore operator-only.
  *
+ * <p>Routes with credentials of their own are mounted ahead of this guard and never reach it: the web-chat session
+ * route, Telegram's webhook, and the generic webhooks' two routes ({@code WebhookRoutes}, only the exact patterns
+ * {@code POST /api/webhook/:webhook/messages} and {@code GET /api/webhook/:webhook/conversations/:conversation/messages},
+ * and only when webhooks are configured), which the webhook adapter opens with that webhook's secret alone.
+ *
  * <p>The operator is whoever presents {@code api.auth_token}, or anyone at all when no token is configured.
  * A session token is always checked, also without an operator token: a forged one is a 401, a valid one
  * makes its bearer a visitor (never the operator).
