@@ -1,8 +1,10 @@
 package ai.spacebot.messaging.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.spacebot.bus.Addresses;
+import ai.spacebot.bus.DeliveryFailure;
 import ai.spacebot.bus.OutboundMessage;
 import ai.spacebot.testkit.AppProbe;
 import ai.spacebot.testkit.Await;
@@ -12,6 +14,7 @@ import ai.spacebot.testkit.RecordedRequest;
 import ai.spacebot.testkit.ScriptedModelServer;
 import ai.spacebot.testkit.TestApp;
 import ai.spacebot.testkit.WebhookReceiver;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -248,6 +251,33 @@ class WebhookAdapterIT {
     assertThat(got).hasSize(1);
     assertThat(got.get(0).body().getString("text")).isEqualTo("a message out of the blue");
     assertThat(got.get(0).body().getString("message_id")).isEqualTo(out.id());
+
+    // Cards and buttons travel as "rich"; a reaction as kind "reaction" on the message it reacts to.
+    JsonObject rich = new JsonObject().put("buttons", new JsonArray().add(new JsonObject().put("label", "Close ticket")
+        .put("value", "close")));
+    OutboundMessage card = new OutboundMessage(UUID.randomUUID().toString(), OutboundMessage.MESSAGE, "main", "webhook",
+        "webhook:tickets:fresh-42", "choose", null, UUID.randomUUID().toString(), null, null, rich, List.of(),
+        List.of());
+    OutboundMessage reaction = new OutboundMessage(UUID.randomUUID().toString(), OutboundMessage.REACTION, "main",
+        "webhook", "webhook:tickets:fresh-42", "👍", null, UUID.randomUUID().toString(), "their-message-7", null, null,
+        List.of(), List.of());
+    for (OutboundMessage m : List.of(card, reaction)) {
+      app.running().vertx().eventBus().<JsonObject>request(Addresses.outbound("webhook"), m.toJson()).await();
+    }
+    assertThat(receiver.accepted("message", "fresh-42").get(1).body().getJsonObject("rich")).isEqualTo(rich);
+    JsonObject reacted = receiver.accepted("reaction", "fresh-42").get(0).body();
+    assertThat(reacted.getString("text")).isEqualTo("👍");
+    assertThat(reacted.getString("in_reply_to")).isEqualTo("their-message-7");
+
+    // A webhook that is not configured (any more) cannot get better by retrying: a permanent failure.
+    OutboundMessage nowhere = new OutboundMessage(UUID.randomUUID().toString(), OutboundMessage.MESSAGE, "main",
+        "webhook", "webhook:gone:x", "hello?", null, UUID.randomUUID().toString());
+    assertThatThrownBy(() -> app.running().vertx().eventBus()
+        .<JsonObject>request(Addresses.outbound("webhook"), nowhere.toJson()).await())
+        .isInstanceOfSatisfying(ReplyException.class, e -> {
+          assertThat(e.failureCode()).isEqualTo(DeliveryFailure.PERMANENT);
+          assertThat(DeliveryFailure.from(e).error()).isEqualTo("no webhook \"gone\" is configured");
+        });
   }
 
   // ---- polling ----
