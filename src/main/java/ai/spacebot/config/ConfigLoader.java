@@ -212,6 +212,8 @@ public final class ConfigLoader {
     Permissions permissions = PermissionsReader.read(t, "permissions", Permissions.DEFAULTS);
     List<AgentConfig> agents = agents(t, providers, defaults.orElse(fallback), budget, permissions);
 
+    MessagingConfig messaging = MessagingConfigReader.read(t, env,
+        agents.stream().map(AgentConfig::id).collect(java.util.stream.Collectors.toSet()));
     return new SpacebotConfig(
         dataDir,
         api,
@@ -254,8 +256,9 @@ public final class ConfigLoader {
         new DeliveryConfig(
             t.integer("delivery.max_attempts", 3, 1, 20),
             t.integer("delivery.initial_backoff_ms", 1000, 1, 600_000),
-            t.integer("delivery.max_backoff_ms", 8000, 1, 3_600_000)),
-        MessagingConfigReader.read(t, env, agents.stream().map(AgentConfig::id).collect(java.util.stream.Collectors.toSet())),
+            t.integer("delivery.max_backoff_ms", 8000, 1, 3_600_000),
+            MessagingConfigReader.webhookAttempts(messaging)),
+        messaging,
         new EventsConfig(
             t.integer("events.replay_buffer", 1000, 0, 1_000_000),
             t.integer("events.client_buffer", 512, 1, 1_000_000),

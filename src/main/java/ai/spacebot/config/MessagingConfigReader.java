@@ -18,7 +18,7 @@ final class MessagingConfigReader {
       "allowed_channels", "dm_allowed", "allowed_dm_users", "ignore_bots", "authority", "typing_interval_ms",
       "register_commands", "max_attachment_bytes");
   static final Set<String> WEBHOOK_KEYS = Set.of("id", "secret", "callback_url", "callback_secret", "typing_events",
-      "timeout_ms", "authority");
+      "timeout_ms", "authority", "max_attempts");
   /** A webhook's id: it is part of URLs and conversation ids. */
   static final java.util.regex.Pattern WEBHOOK_ID = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
   static final Set<String> BINDING_KEYS = Set.of("platform", "guild_id", "webhook_id", "chat_id", "channel_id",
@@ -29,6 +29,17 @@ final class MessagingConfigReader {
   static MessagingConfig read(ConfigTree t, Map<String, String> env, Set<String> agentIds) {
     return new MessagingConfig(telegram(t, env), discord(t, env), bindings(t, agentIds),
         mode(t, "messaging.default_group_mode", "mention_only"), webhooks(t));
+  }
+
+  /** The webhooks' own {@code max_attempts}, by the prefix of their conversation ids (for the outbox). */
+  static Map<String, Integer> webhookAttempts(MessagingConfig messaging) {
+    Map<String, Integer> out = new java.util.LinkedHashMap<>();
+    for (WebhookConfig w : messaging.webhooks()) {
+      if (w.maxAttempts() != null) {
+        out.put("webhook:" + w.id() + ":", w.maxAttempts());
+      }
+    }
+    return out;
   }
 
   private static List<WebhookConfig> webhooks(ConfigTree t) {
@@ -61,8 +72,10 @@ final class MessagingConfigReader {
       if (callback != null && !callback.matches("https?://\\S+")) {
         throw w.fail("callback_url", w.find("callback_url"), "must be an http(s) URL");
       }
+      Integer attempts = w.find("max_attempts") == null ? null : w.integer("max_attempts", 3, 1, 100);
       out.add(new WebhookConfig(id, secret, callback, w.string("callback_secret", null),
-          w.bool("typing_events", false), w.integer("timeout_ms", 10_000, 100, 300_000), ids(w, "authority")));
+          w.bool("typing_events", false), w.integer("timeout_ms", 10_000, 100, 300_000), ids(w, "authority"),
+          attempts));
     }
     return List.copyOf(out);
   }

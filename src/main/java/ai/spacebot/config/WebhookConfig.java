@@ -14,9 +14,10 @@ import java.util.Set;
  * @param typingEvents also POST {@code {"kind":"typing"}} to the callback while a turn runs
  * @param timeoutMillis how long one callback may take before the delivery counts as failed (and is retried)
  * @param authority sender ids that may use the authority commands where no binding names any
+ * @param maxAttempts delivery attempts in all for this webhook's replies, or null for {@code delivery.max_attempts}
  */
 public record WebhookConfig(String id, String secret, String callbackUrl, String callbackSecret, boolean typingEvents,
-    long timeoutMillis, Set<String> authority) {
+    long timeoutMillis, Set<String> authority, Integer maxAttempts) {
   public WebhookConfig {
     authority = authority == null ? Set.of() : Set.copyOf(authority);
   }

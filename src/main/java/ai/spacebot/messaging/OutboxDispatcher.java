@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends outbox rows to their platform adapter over the bus and records the result: delivered (with the
- * platform's ids), or failed after {@code max_attempts} tries with exponential backoff. A permanent failure
+ * platform's ids), or failed after {@code max_attempts} tries (a webhook's own {@code max_attempts} for its
+ * conversations) with exponential backoff. A permanent failure
  * (the adapter's {@link DeliveryFailure#PERMANENT}) is not retried; a rate limit waits at least as long as the
  * platform asked. Parts of a split message that went out before a failure are recorded, so the next attempt —
  * also after a restart — sends only the rest.
@@ -86,7 +87,7 @@ public final class OutboxDispatcher {
               raw.retryAfterMillis(), raw.deliveredParts());
           PendingDelivery progressed = new PendingDelivery(tried.outboxId(),
               tried.message().withDeliveredParts(failure.deliveredParts()), tried.attempts());
-          if (failure.isPermanent() || tried.attempts() >= config.maxAttempts()) {
+          if (failure.isPermanent() || tried.attempts() >= config.maxAttemptsFor(d.message().conversationId())) {
             log.warn("[{}] Delivery {} failed after {} attempt(s){}: {}", d.message().conversationId(), d.outboxId(),
                 tried.attempts(), failure.isPermanent() ? " (permanent)" : "", failure.error());
             outbox.markFailed(progressed, failure.error()).onComplete(done);

@@ -43,6 +43,7 @@ class WebhookConfigTest {
               secret: a-phone-bridge-secret-0123
               callback_secret: another-key
               timeout_ms: 500
+              max_attempts: 7
         bindings:
           - {platform: webhook, webhook_id: tickets, agent_id: helpdesk}
         """, "TICKETS_SECRET", "from-the-environment-0123");
@@ -60,6 +61,11 @@ class WebhookConfigTest {
     assertThat(phone.signingKey()).isEqualTo("another-key");
     assertThat(phone.typingEvents()).isFalse();
     assertThat(phone.timeoutMillis()).isEqualTo(500);
+    assertThat(phone.maxAttempts()).isEqualTo(7);
+    assertThat(tickets.maxAttempts()).isNull();
+    assertThat(config.delivery().maxAttemptsFor("webhook:phone:+49")).isEqualTo(7);
+    assertThat(config.delivery().maxAttemptsFor("webhook:tickets:T-1")).isEqualTo(3);
+    assertThat(config.delivery().maxAttemptsFor("telegram:1")).isEqualTo(3);
     assertThat(m.webhook("nobody")).isEmpty();
     assertThat(m.bindingFor("webhook", "tickets", "T-1", false).orElseThrow().agentId()).isEqualTo("helpdesk");
     assertThat(m.bindingFor("webhook", "phone", "+49", false)).isEmpty();
@@ -82,6 +88,8 @@ class WebhookConfigTest {
         "messaging.webhooks[0].callback_url", "http(s) URL");
     assertBad("    - {id: t, secret: a-long-enough-secret-0123, url: http://x}\n", "messaging.webhooks[0].url",
         "not a webhook key");
+    assertBad("    - {id: t, secret: a-long-enough-secret-0123, max_attempts: 0}\n", "messaging.webhooks[0].max_attempts",
+        "");
     assertBad("    - {id: t, secret: env:NOT_SET_ANYWHERE}\n", "messaging.webhooks[0].secret", "NOT_SET_ANYWHERE");
   }
 

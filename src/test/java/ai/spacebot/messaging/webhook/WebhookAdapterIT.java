@@ -43,6 +43,7 @@ class WebhookAdapterIT {
   private static final String SECRET = "tickets-secret-0123456789abcdef";
   private static final String SIGNING = "tickets-signing-key-fedcba9876543210";
   private static final String POLL_SECRET = "poll-only-secret-0123456789abcdef";
+  private static final String FLAKY_SECRET = "flaky-secret-0123456789abcdef";
 
   private ScriptedModelServer model;
   private WebhookReceiver receiver;
@@ -73,7 +74,11 @@ class WebhookAdapterIT {
               timeout_ms: 2000
             - id: poll-only
               secret: %s
-        """.formatted(receiver.url(), SIGNING, POLL_SECRET);
+            - id: flaky
+              secret: %s
+              callback_url: http://127.0.0.1:1/nobody-listens-here
+              max_attempts: 2
+        """.formatted(receiver.url(), SIGNING, POLL_SECRET, FLAKY_SECRET);
     app = TestApp.start(env, Files.createTempDirectory("spacebot-webhook"), yaml, null);
     AppProbe.awaitAdapter(operator(), "webhook", "connected", WAIT);
   }
@@ -237,6 +242,18 @@ class WebhookAdapterIT {
     Thread.sleep(1000);
     assertThat(receiver.accepted("message", "outage")).hasSize(1);
     assertThat(replies.get(0).body().getString("text")).isEqualTo("echo: while you were out");
+  }
+
+  /** A webhook's own max_attempts wins over delivery.max_attempts (20 here) for its conversations. */
+  @Test
+  void aWebhooksOwnMaxAttemptsEndsItsRetries() {
+    Http.Response r = app.http.post("/api/webhook/flaky/messages", message("f1", "nobody hears this").encode(),
+        bearer(FLAKY_SECRET));
+    assertThat(r.status()).isEqualTo(202);
+    Await.until(() -> AppProbe.failedDelivery(operator(), "webhook:flaky:f1") != null, WAIT, "given up");
+    JsonObject failed = AppProbe.failedDelivery(operator(), "webhook:flaky:f1");
+    assertThat(failed.getInteger("attempts")).isEqualTo(2);
+    assertThat(failed.getString("last_error")).startsWith("callback flaky not reached");
   }
 
   /** What another channel (a tool, a cron job) sends to a webhook conversation nobody wrote in first. */
