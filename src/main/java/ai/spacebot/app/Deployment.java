@@ -19,8 +19,14 @@ import java.util.stream.Stream;
  * worker, deployment order and config. Operators edit these to scale a process without a rebuild.
  */
 public record Deployment(String name, String className, int order, int instances, boolean worker, JsonObject config) {
-  private static final List<String> BUNDLED = List.of("portal.json", "telegram.json", "memory.json", "usage.json", "branch.json",
-      "worker.json", "compactor.json", "cortex.json", "channel.json", "api.json", "webhook.json");
+  /**
+   * The descriptors the jar carries (a jar cannot list its own resource directory); must name every file of
+   * {@code verticles/}, which {@code DeploymentTest} checks: a missing one is a process a jar started away from the
+   * repository silently never runs.
+   */
+  static final List<String> BUNDLED = List.of("portal.json", "telegram.json", "discord.json", "webhook.json",
+      "outbox.json", "memory.json", "usage.json", "branch.json", "worker.json", "compactor.json", "cortex.json",
+      "channel.json", "api.json");
 
   public DeploymentOptions options() {
     return new DeploymentOptions()
