@@ -31,8 +31,11 @@ public final class MessageFormatter {
         yield Splitter.split(plain, Markup.none(plain), maxLength);
       }
       case PLAIN_LINE -> {
-        String line = MarkdownRenderer.plain(markdown).replaceAll("[ \\t]*\\R\\s*", " ").strip();
-        yield Splitter.split(line, Markup.none(line), maxLength);
+        // Split while the line breaks are there (parts end at a paragraph or a line, as in PLAIN), then join each
+        // part's lines: a part only gets shorter, and a code line is not cut in two.
+        String plain = MarkdownRenderer.plain(markdown);
+        yield Splitter.split(plain, Markup.none(plain), maxLength).stream()
+            .map(part -> part.replaceAll("[ \\t]*\\R\\s*", " ").strip()).filter(part -> !part.isEmpty()).toList();
       }
     };
   }

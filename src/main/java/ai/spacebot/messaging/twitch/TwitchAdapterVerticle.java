@@ -35,6 +35,8 @@ public final class TwitchAdapterVerticle extends AdapterVerticle {
   static final String TOKEN_REFUSED = "the Twitch chat server refused the login (%s). Set TWITCH_OAUTH_TOKEN to a user "
       + "access token of the bot account with the scopes chat:read and chat:edit, and TWITCH_BOT_NAME to that "
       + "account's login name";
+  /** How long after the login the channels may take to confirm the JOINs before the adapter counts as connected. */
+  static final long JOIN_TIMEOUT_MS = 10_000;
   /** Twitch closes the socket after a failed login without a line Twitch4J passes on: two such closes in a row. */
   static final int CLOSES_BEFORE_LOGIN = 2;
 
@@ -176,6 +178,10 @@ public final class TwitchAdapterVerticle extends AdapterVerticle {
     final Promise<Void> login = Promise.promise();
     final AtomicBoolean loggedIn = new AtomicBoolean();
     final AtomicBoolean open = new AtomicBoolean();
+    /** The channels that confirmed the JOIN since the last login; connected once all did (a line said in a channel
+     * the bot has not joined yet never reaches it). */
+    final java.util.Set<String> joined = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    volatile long joinTimer = -1;
     final AtomicInteger closesBeforeLogin = new AtomicInteger();
     volatile String lastServerLine;
 
@@ -207,11 +213,35 @@ public final class TwitchAdapterVerticle extends AdapterVerticle {
       }
       loggedIn.set(true);
       closesBeforeLogin.set(0);
-      context.runOnContext(v -> {
-        if (!login.tryComplete()) {
-          connected();
+      joined.clear();
+      context.runOnContext(v -> joinTimer = vertx.setTimer(JOIN_TIMEOUT_MS, t -> {
+        List<String> missing = twitch.channels().stream().filter(c -> !joined.contains(c)).toList();
+        if (current() && loggedIn.get() && !missing.isEmpty()) {
+          log.warn("[twitch] #{} did not confirm the JOIN within {} s; messages there may not arrive",
+              String.join(", #", missing), JOIN_TIMEOUT_MS / 1000);
+          inChannels();
         }
-      });
+      }));
+    }
+
+    @Override
+    public void joined(String channel) {
+      if (!current()) {
+        return;
+      }
+      joined.add(channel);
+      if (joined.containsAll(twitch.channels())) {
+        context.runOnContext(v -> {
+          vertx.cancelTimer(joinTimer);
+          inChannels();
+        });
+      }
+    }
+
+    private void inChannels() {
+      if (!login.tryComplete()) {
+        connected();
+      }
     }
 
     @Override

@@ -5,6 +5,8 @@ import com.github.philippheuer.credentialmanager.CredentialManager;
 import com.github.philippheuer.credentialmanager.CredentialManagerBuilder;
 import com.github.philippheuer.credentialmanager.domain.OAuth2Credential;
 import com.github.twitch4j.auth.providers.TwitchIdentityProvider;
+import com.github.philippheuer.events4j.core.EventManager;
+import com.github.philippheuer.events4j.simple.SimpleEventHandler;
 import com.github.twitch4j.chat.TwitchChat;
 import com.github.twitch4j.chat.TwitchChatBuilder;
 import com.github.twitch4j.chat.events.ChatConnectionStateEvent;
@@ -12,10 +14,12 @@ import com.github.twitch4j.chat.events.channel.ChannelMessageEvent;
 import com.github.twitch4j.chat.events.channel.IRCMessageEvent;
 import com.github.twitch4j.client.websocket.domain.WebsocketConnectionState;
 import com.github.twitch4j.common.util.BucketUtils;
+import com.github.twitch4j.common.util.EventManagerUtils;
 import com.github.twitch4j.common.util.ThreadUtils;
 import io.github.bucket4j.Bandwidth;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +43,9 @@ final class TwitchConnection {
 
     /** The server accepted the login ({@code 001}); after a reconnect too. */
     void welcome();
+
+    /** The bot is in this channel (the end of its NAMES list, {@code 366}, follows every JOIN). */
+    void joined(String channel);
 
     /** The WebSocket is open (the login follows). */
     void opened();
@@ -67,8 +74,12 @@ final class TwitchConnection {
     CredentialManager credentials = CredentialManagerBuilder.builder().build();
     credentials.registerIdentityProvider(new KnownAccount());
     OAuth2Credential account = new OAuth2Credential(TwitchIdentityProvider.PROVIDER_NAME, config.token(), null,
-        config.botName(), config.botName(), null, List.of("chat:read", "chat:edit"));
+        config.botName(), config.botName(), null, new ArrayList<>(List.of("chat:read", "chat:edit")));
+    // Listeners are on before the builder connects, so the first connection's events are seen too.
+    EventManager events = EventManagerUtils.initializeEventManager(SimpleEventHandler.class);
+    listen(events, listener);
     TwitchChat chat = TwitchChatBuilder.builder()
+        .withEventManager(events)
         .withCredentialManager(credentials)
         .withChatAccount(account)
         .withBaseUrl(config.ircUrl())
@@ -82,16 +93,29 @@ final class TwitchConnection {
         .withIrcMessageBucket(BucketUtils.createBucket(UNLIMITED))
         .withScheduledThreadPoolExecutor(executor)
         .build();
-    chat.getEventManager().onEvent(ChannelMessageEvent.class, e -> listener.message(line(e)));
-    chat.getEventManager().onEvent(IRCMessageEvent.class, e -> {
-      String raw = e.getRawMessage();
+    for (String channel : config.channels()) {
+      chat.joinChannel(channel);
+    }
+    return new TwitchConnection(chat, executor);
+  }
+
+  private static void listen(EventManager events, Listener listener) {
+    events.onEvent(ChannelMessageEvent.class, e -> listener.message(line(e)));
+    events.onEvent(IRCMessageEvent.class, e -> {
+      // Tags first (an IRCv3 server puts @time= even on ERROR), then the line as IRC reads it.
+      String raw = e.getRawMessage().replaceFirst("^@\\S+ ", "");
       if ("001".equals(e.getCommandType())) {
         listener.welcome();
-      } else if (raw.startsWith("ERROR") || "NOTICE".equals(e.getCommandType()) && "*".equals(target(raw))) {
+      } else if ("366".equals(e.getCommandType())) {
+        String[] words = raw.split(" ", 5);
+        if (words.length > 3 && words[3].startsWith("#")) {
+          listener.joined(words[3].substring(1).toLowerCase(java.util.Locale.ROOT));
+        }
+      } else if (raw.startsWith("ERROR ") || "NOTICE".equals(e.getCommandType()) && "*".equals(target(raw))) {
         listener.serverSays(raw);
       }
     });
-    chat.getEventManager().onEvent(ChatConnectionStateEvent.class, e -> {
+    events.onEvent(ChatConnectionStateEvent.class, e -> {
       WebsocketConnectionState s = e.getState();
       if (s == WebsocketConnectionState.CONNECTED) {
         listener.opened();
@@ -100,15 +124,11 @@ final class TwitchConnection {
         listener.dropped(s);
       }
     });
-    for (String channel : config.channels()) {
-      chat.joinChannel(channel);
-    }
-    return new TwitchConnection(chat, executor);
   }
 
   /** The NOTICE's target: {@code *} for a notice about the login itself. */
   private static String target(String raw) {
-    String[] words = raw.replaceFirst("^@\\S+ ", "").split(" ", 4);
+    String[] words = raw.split(" ", 4);
     return words.length > 2 ? words[2] : null;
   }
 
@@ -170,7 +190,9 @@ final class TwitchConnection {
 
     @Override
     public Optional<OAuth2Credential> getAdditionalCredentialInformation(OAuth2Credential credential) {
-      return Optional.of(credential);
+      // A copy: Twitch4J updates the credential from what this returns, clearing its scopes first.
+      return Optional.of(new OAuth2Credential(credential.getIdentityProvider(), credential.getAccessToken(), null,
+          credential.getUserId(), credential.getUserName(), null, new ArrayList<>(credential.getScopes())));
     }
 
     @Override
