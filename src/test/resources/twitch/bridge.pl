@@ -25,7 +25,8 @@ open(my $log, '>>', "$dir/connections") or die; print $log "$$\n"; close $log;
 
 syswrite($irc, "CAP REQ :message-tags server-time\r\nUSER twitchbot 0 * :twitch4j\r\n");
 my $registered = 0;
-my ($joins, $names, $ready) = (0, 0, 0);
+my (%joins, %names);
+my $ready = 0;
 my $nick;
 my @held;
 my %buffer;
@@ -46,7 +47,8 @@ while (1) {
       $line =~ s/\r$//;
       if ($key == fileno(STDIN)) {
         $nick = $line if $line =~ /^NICK /i;
-        $joins += scalar(split(/,/, $1)) if $line =~ /^JOIN (\S+)/i;
+        # Twitch4J asks again for a channel that sends no ROOMSTATE (this server never does): count channels, not JOINs.
+        if ($line =~ /^JOIN (\S+)/i) { $joins{lc $_} = 1 for split(/,/, $1); }
         if ($registered || $line =~ /^(CAP|PASS|NICK|USER|PONG|PING|QUIT)\b/i) {
           syswrite($irc, "$line\r\n");
         } else {
@@ -61,7 +63,8 @@ while (1) {
           next;
         }
         print "$line\n";
-        if (!$ready && $joins > 0 && $line =~ /^(\@\S+ )?:\S+ 366 / && ++$names >= $joins) {
+        $names{lc $2} = 1 if $line =~ /^(\@\S+ )?:\S+ 366 \S+ (\S+)/;
+        if (!$ready && %joins && !grep { !$names{$_} } keys %joins) {
           # In every channel it asked for: the connection counts (DIR/ready) from now on.
           $ready = 1;
           open(my $r, '>>', "$dir/ready") or die; print $r "$$\n"; close $r;

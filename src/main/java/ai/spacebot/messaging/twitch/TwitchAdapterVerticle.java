@@ -151,7 +151,7 @@ public final class TwitchAdapterVerticle extends AdapterVerticle {
     boolean tags = twitch.twitchHost() && replyParentId != null && !replyParentId.startsWith("local:");
     return vertx.executeBlocking(() -> c.send(channel, text, tags ? replyParentId : null, tags), true)
         .compose(queued -> queued ? Future.succeededFuture(id) : Future.failedFuture(
-            DeliveryException.transientFailure("Twitch4J did not take the message (its send queue is full)")));
+            DeliveryException.transientFailure("the Twitch chat connection is not open")));
   }
 
   @Override

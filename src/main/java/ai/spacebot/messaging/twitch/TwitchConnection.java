@@ -12,7 +12,10 @@ import com.github.twitch4j.chat.TwitchChatBuilder;
 import com.github.twitch4j.chat.events.ChatConnectionStateEvent;
 import com.github.twitch4j.chat.events.channel.ChannelMessageEvent;
 import com.github.twitch4j.chat.events.channel.IRCMessageEvent;
+import com.github.twitch4j.client.websocket.WebsocketConnection;
 import com.github.twitch4j.client.websocket.domain.WebsocketConnectionState;
+import com.github.twitch4j.common.util.ChatReply;
+import com.github.twitch4j.common.util.EscapeUtils;
 import com.github.twitch4j.common.util.BucketUtils;
 import com.github.twitch4j.common.util.EventManagerUtils;
 import com.github.twitch4j.common.util.ThreadUtils;
@@ -57,12 +60,35 @@ final class TwitchConnection {
     void serverSays(String line);
   }
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TwitchConnection.class);
+
   private final TwitchChat chat;
   private final ScheduledThreadPoolExecutor executor;
+  /** Twitch4J's WebSocket, written to directly (see {@link #send}); null if this Twitch4J hides it differently. */
+  private final WebsocketConnection socket;
 
   private TwitchConnection(TwitchChat chat, ScheduledThreadPoolExecutor executor) {
     this.chat = chat;
     this.executor = executor;
+    this.socket = socketOf(chat);
+  }
+
+  /**
+   * Twitch4J's {@code sendMessage} hands every message to the common fork-join pool on its way to the socket, so a
+   * burst goes out in whatever order those threads run (seen: part 4 of a reply before part 3). Messages must go
+   * in order, and {@link SendPacer} already keeps Twitch's limit, so the adapter writes its PRIVMSGs to the
+   * WebSocket itself, in order, through the connection Twitch4J keeps (and reconnects) but does not expose.
+   */
+  private static WebsocketConnection socketOf(TwitchChat chat) {
+    try {
+      java.lang.reflect.Field f = TwitchChat.class.getDeclaredField("connection");
+      f.setAccessible(true);
+      return (WebsocketConnection) f.get(chat);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      log.warn("[twitch] This Twitch4J does not let the adapter write in order ({}); a burst of messages may arrive "
+          + "out of order", e.toString());
+      return null;
+    }
   }
 
   static TwitchConnection open(TwitchConfig config, Listener listener) {
@@ -161,16 +187,20 @@ final class TwitchConnection {
   }
 
   /**
-   * Hands one message to Twitch4J's send queue (it goes out as soon as the socket takes it). A reply names its parent
+   * Writes one message to the chat WebSocket (false when it is not connected). A reply names its parent
    * with Twitch's {@code reply-parent-msg-id} tag, which only Twitch understands, so only there.
    *
    * @return false when Twitch4J did not take it
    */
   boolean send(String channel, String text, String replyParentId, boolean twitchTags) {
-    if (twitchTags && replyParentId != null) {
-      return chat.sendMessage(channel, text, null, replyParentId);
+    boolean reply = twitchTags && replyParentId != null;
+    if (socket == null) {
+      return reply ? chat.sendMessage(channel, text, null, replyParentId)
+          : chat.sendMessage(channel, text, (Map<String, Object>) null);
     }
-    return chat.sendMessage(channel, text, (Map<String, Object>) null);
+    String tags = reply ? "@" + ChatReply.REPLY_MSG_ID_TAG_NAME + "=" + EscapeUtils.escapeTagValue(replyParentId) + " "
+        : "";
+    return socket.sendText(tags + "PRIVMSG #" + channel + " :" + text);
   }
 
   /** Closes the session. Twitch4J's close can hang while it reconnects, so the caller does not wait on it forever. */
