@@ -28,6 +28,7 @@ my $registered = 0;
 my (%joins, %names);
 my $ready = 0;
 my $nick;
+my $nick_tries = 0;
 my @held;
 my %buffer;
 my $select = IO::Select->new(\*STDIN, $irc, $inject);
@@ -56,10 +57,13 @@ while (1) {
         }
       } else {
         if (!$registered && $nick && $line =~ /^(\@\S+ )?:\S+ 433 /) {
-          # The nick is still held by the bot's previous connection (a process just killed): Twitch allows
-          # a second login, IRC does not, so ask again until the server has dropped the old one.
+          # The nick is still held by another connection of the bot: a process just killed, whose socket the
+          # server drops in a moment, or a second instance running. Twitch allows a second login, IRC does not: ask
+          # again for 10 s, then log in under another nick (only then is the password checked, and a wrong one
+          # refused, as Twitch would at once).
           sleep 1;
-          syswrite($irc, "$nick\r\n");
+          my $again = ++$nick_tries <= 10 ? $nick : $nick . "_" . $nick_tries;
+          syswrite($irc, "$again\r\n");
           next;
         }
         print "$line\n";

@@ -3,6 +3,7 @@ package ai.spacebot.bench;
 import ai.spacebot.messaging.parity.DiscordDriver;
 import ai.spacebot.messaging.parity.PlatformDriver;
 import ai.spacebot.messaging.parity.TelegramDriver;
+import ai.spacebot.messaging.parity.TwitchDriver;
 import ai.spacebot.testkit.DiscordPeer;
 
 /** The platform drivers a benchmark can run against (the parity suite's, with their peers started). */
@@ -18,7 +19,9 @@ final class BenchDrivers {
       case "telegram" -> new TelegramDriver();
       case "discord" -> new DiscordDriver(DiscordPeer.startDirect());
       case "discord-prism" -> new DiscordDriver(DiscordPeer.start());
-      default -> throw new IllegalArgumentException("no driver for " + platform + " (telegram, discord, discord-prism)");
+      case "twitch" -> new TwitchDriver();
+      default -> throw new IllegalArgumentException("no driver for " + platform
+          + " (telegram, discord, discord-prism, twitch)");
     };
   }
 }

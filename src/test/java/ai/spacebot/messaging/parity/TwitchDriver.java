@@ -28,7 +28,7 @@ import java.util.stream.IntStream;
  * every line ({@code active}, no mention needed), as in a streamer's channel with the bot as its assistant. Each
  * person gets one of a pool of such channels, all joined at start.
  */
-final class TwitchDriver implements PlatformDriver {
+public final class TwitchDriver implements PlatformDriver {
   static final String BOT = "agentbot";
   private static final Map<String, String> GROUPS = new LinkedHashMap<>(Map.of(
       "active", "grp_active", "active+mention", "grp_mention", "mention_only", "grp_mentiononly",
@@ -40,7 +40,7 @@ final class TwitchDriver implements PlatformDriver {
   private final Map<String, IrcViewer> people = new HashMap<>();
   private final Map<String, String> soloOf = new HashMap<>();
 
-  TwitchDriver() throws IOException {
+  public TwitchDriver() throws IOException {
     peer = TwitchPeer.start();
     watcher = peer.viewer("watcher", channels());
   }
@@ -127,9 +127,10 @@ final class TwitchDriver implements PlatformDriver {
   }
 
   private synchronized IrcViewer person(String name) {
-    return people.computeIfAbsent(name.toLowerCase(java.util.Locale.ROOT), nick -> {
+    String nick = name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "");
+    return people.computeIfAbsent(nick.isEmpty() ? "viewer" : nick, n -> {
       try {
-        return peer.viewer(nick, channels());
+        return peer.viewer(n, channels());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
