@@ -123,12 +123,13 @@ public final class TwitchDriver implements PlatformDriver {
 
   @Override
   public String say(Chat chat, String userId, String userName, String text, boolean mentionBot) {
-    return person(userName).say(chat.id(), mentionBot ? "@" + BOT + " " + text : text);
+    return person(userName, userId).say(chat.id(), mentionBot ? "@" + BOT + " " + text : text);
   }
 
-  private synchronized IrcViewer person(String name) {
-    String nick = name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "");
-    return people.computeIfAbsent(nick.isEmpty() ? "viewer" : nick, n -> {
+  /** One viewer per person: the login (our sender id) is the name and the user id, e.g. {@code ada_1001}. */
+  private synchronized IrcViewer person(String name, String userId) {
+    String nick = name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "") + "_" + userId;
+    return people.computeIfAbsent(nick, n -> {
       try {
         return peer.viewer(n, channels());
       } catch (IOException e) {
