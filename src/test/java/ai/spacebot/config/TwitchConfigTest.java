@@ -87,6 +87,25 @@ class TwitchConfigTest {
   }
 
   @Test
+  void aTokenInTheSecretStoreWaitsThenIsFilledIn() throws IOException {
+    SpacebotConfig waiting = load("""
+        messaging:
+          twitch:
+            oauth_token: secret:TWITCH_TOKEN
+            bot_name: agentbot
+            channels: [one]
+        """);
+    assertThat(waiting.messaging().twitch().enabled()).isTrue();
+    assertThat(waiting.messaging().twitch().token()).isNull();
+    assertThat(waiting.secrets().waitingUnder("messaging.twitch.")).contains("TWITCH_TOKEN");
+
+    SpacebotConfig unlocked = waiting.resolveSecrets(name -> name.equals("TWITCH_TOKEN")
+        ? SecretLookup.Result.found("oauth:from-the-store") : SecretLookup.Result.MISSING);
+    assertThat(unlocked.messaging().twitch().token()).isEqualTo("from-the-store");
+    assertThat(unlocked.secrets().waitingUnder("messaging.twitch.")).isEmpty();
+  }
+
+  @Test
   void bindingsMayNameTwitchChannels() throws IOException {
     SpacebotConfig c = load("bindings:\n  - {platform: twitch, channel_id: streamer, agent_id: main, "
         + "require_mention: true}\n");
