@@ -257,8 +257,10 @@ public final class TwitchAdapterVerticle extends AdapterVerticle {
       boolean wasOpen = open.getAndSet(false);
       if (!loggedIn.getAndSet(false)) {
         // A server that cannot be reached never opens the socket: that is retried, not a refused token.
-        if (wasOpen && closesBeforeLogin.incrementAndGet() >= CLOSES_BEFORE_LOGIN && lastServerLine == null) {
-          refuse("the connection was closed before the login completed, " + CLOSES_BEFORE_LOGIN + " times");
+        if (wasOpen && closesBeforeLogin.incrementAndGet() >= CLOSES_BEFORE_LOGIN) {
+          String said = lastServerLine;
+          refuse("the connection was closed before the login completed, " + CLOSES_BEFORE_LOGIN + " times"
+              + (said == null ? "" : "; the server said: " + said));
         }
         return;
       }
