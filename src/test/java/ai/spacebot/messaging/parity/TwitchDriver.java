@@ -42,7 +42,12 @@ public final class TwitchDriver implements PlatformDriver {
 
   public TwitchDriver() throws IOException {
     peer = TwitchPeer.start();
-    watcher = peer.viewer("watcher", channels());
+    try {
+      watcher = peer.viewer("watcher", channels());
+    } catch (IOException | RuntimeException | Error e) {
+      peer.close();
+      throw e;
+    }
   }
 
   private static List<String> channels() {
