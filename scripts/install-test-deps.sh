@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs (`./spacebot test` runs this first): checks the tools that
 # cannot be installed from here, then PostgreSQL 15 + pgvector (scripts/install-postgres.sh, as root),
-# bubblewrap (the workers' shell sandbox) and the npm test peers (scripts/install-test-peers.sh).
+# bubblewrap (the workers' shell sandbox), inspircd + websocketd (the Twitch chat peer, as root) and the npm test
+# peers (scripts/install-test-peers.sh).
 # Safe and quick to run again: each step only checks when it is already done.
 #
 # SPACEBOT_TEST_PG_URL set: the tests use that server, so no local one is installed.
@@ -93,5 +94,24 @@ bwrap --ro-bind / / --unshare-all --cap-drop ALL --die-with-parent true \
   || { printf '[test-deps] ERROR: %s\n' "bubblewrap cannot create namespaces here (see its message above); run the tests where user or mount namespaces are allowed" >&2; exit 1; }
 log "bubblewrap $(bwrap --version | awk '{print $2}') works"
 
-# ---------------------------------------------------------------- 4. npm test peers
+# ---------------------------------------------------------------- 4. the Twitch chat peer (Debian packages)
+# TwitchPeer runs InspIRCd (the IRC server) behind websocketd (IRC over WebSocket, as Twitch4J speaks it), with a
+# perl bridge per connection; the Debian inspircd package's own service is not used (the tests start their own).
+missing_twitch=""
+for tool in inspircd websocketd perl; do
+  command -v "$tool" >/dev/null || missing_twitch="$missing_twitch $tool"
+done
+if [ -n "$missing_twitch" ]; then
+  log "installing the Twitch chat peer:$missing_twitch"
+  { as_root apt-get install -y -q inspircd websocketd perl >/dev/null 2>&1 \
+    || { as_root apt-get update -q >/dev/null 2>&1 && as_root apt-get install -y -q inspircd websocketd perl >/dev/null; }; } \
+    || { printf '[test-deps] ERROR: %s\n' "inspircd and websocketd (the Twitch chat peer) are missing and installing them needs root: run \`sudo apt-get install inspircd websocketd\` once" >&2; exit 1; }
+  # The package enables a system-wide IRC server on port 6667; the tests need none of it.
+  if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+    as_root systemctl disable --now inspircd >/dev/null 2>&1 || true
+  fi
+fi
+log "Twitch chat peer: inspircd $(dpkg-query -W -f='${Version}' inspircd 2>/dev/null || echo '?'), websocketd $(dpkg-query -W -f='${Version}' websocketd 2>/dev/null || echo '?')"
+
+# ---------------------------------------------------------------- 5. npm test peers
 bash scripts/install-test-peers.sh

@@ -4,6 +4,7 @@ import ai.spacebot.messaging.parity.DiscordDriver;
 import ai.spacebot.messaging.parity.PlatformDriver;
 import ai.spacebot.messaging.parity.TelegramDriver;
 import ai.spacebot.messaging.parity.WebhookDriver;
+import ai.spacebot.messaging.parity.TwitchDriver;
 import ai.spacebot.testkit.DiscordPeer;
 
 /** The platform drivers a benchmark can run against (the parity suite's, with their peers started). */
@@ -20,8 +21,9 @@ final class BenchDrivers {
       case "discord" -> new DiscordDriver(DiscordPeer.startDirect());
       case "discord-prism" -> new DiscordDriver(DiscordPeer.start());
       case "webhook" -> new WebhookDriver();
+      case "twitch" -> new TwitchDriver();
       default -> throw new IllegalArgumentException("no driver for " + platform
-          + " (telegram, discord, discord-prism, webhook)");
+          + " (telegram, discord, discord-prism, twitch, webhook)");
     };
   }
 }

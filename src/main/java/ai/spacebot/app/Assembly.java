@@ -27,6 +27,7 @@ import ai.spacebot.messaging.portal.PortalAdapterVerticle;
 import ai.spacebot.messaging.discord.DiscordAdapterVerticle;
 import ai.spacebot.messaging.telegram.TelegramAdapterVerticle;
 import ai.spacebot.messaging.webhook.WebhookAdapterVerticle;
+import ai.spacebot.messaging.twitch.TwitchAdapterVerticle;
 import ai.spacebot.store.TranscriptRepository;
 import ai.spacebot.store.OutboxRepository;
 import ai.spacebot.store.AdapterStateRepository;
@@ -124,6 +125,9 @@ final class Assembly {
     if (d.className().equals(WebhookAdapterVerticle.class.getName())) {
       return () -> new WebhookAdapterVerticle(current, telemetry.registry());
     }
+    if (d.className().equals(TwitchAdapterVerticle.class.getName())) {
+      return () -> new TwitchAdapterVerticle(current, telemetry.registry());
+    }
     if (d.className().equals(ApiVerticle.class.getName())) {
       return () -> new ApiVerticle(config, intake, telemetry.registry(), secrets);
     }
@@ -154,12 +158,6 @@ final class Assembly {
     }
     if (d.className().equals(PortalAdapterVerticle.class.getName())) {
       return () -> new PortalAdapterVerticle(telemetry.registry());
-    }
-    if (d.className().equals(TelegramAdapterVerticle.class.getName())) {
-      return () -> new TelegramAdapterVerticle(config, telemetry.registry());
-    }
-    if (d.className().equals(DiscordAdapterVerticle.class.getName())) {
-      return () -> new DiscordAdapterVerticle(config, telemetry.registry());
     }
     throw new IllegalArgumentException("verticle descriptor \"" + d.name() + "\" names unknown class " + d.className());
   }

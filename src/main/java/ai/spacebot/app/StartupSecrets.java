@@ -7,6 +7,7 @@ import ai.spacebot.config.SpacebotConfig;
 import ai.spacebot.messaging.discord.DiscordAdapterVerticle;
 import ai.spacebot.messaging.telegram.TelegramAdapterVerticle;
 import ai.spacebot.messaging.webhook.WebhookAdapterVerticle;
+import ai.spacebot.messaging.twitch.TwitchAdapterVerticle;
 import ai.spacebot.secrets.KeySource;
 import ai.spacebot.secrets.KnownSecrets;
 import ai.spacebot.secrets.SecretStore;
@@ -89,14 +90,16 @@ final class StartupSecrets {
   static String adapterWaitsFor(Deployment d, SpacebotConfig config) {
     String prefix = d.className().equals(TelegramAdapterVerticle.class.getName()) ? "messaging.telegram."
         : d.className().equals(DiscordAdapterVerticle.class.getName()) ? "messaging.discord."
-        : d.className().equals(WebhookAdapterVerticle.class.getName()) ? "messaging.webhooks" : null;
+        : d.className().equals(WebhookAdapterVerticle.class.getName()) ? "messaging.webhooks"
+        : d.className().equals(TwitchAdapterVerticle.class.getName()) ? "messaging.twitch." : null;
     return prefix == null ? null : config.secrets().waitingUnder(prefix).orElse(null);
   }
 
   /** What {@code GET /api/adapters} shows for an adapter that was not started. */
   static void markAdapterWaiting(Vertx vertx, Deployment d, String secret) {
     String platform = d.className().equals(TelegramAdapterVerticle.class.getName()) ? "telegram"
-        : d.className().equals(WebhookAdapterVerticle.class.getName()) ? WebhookAdapterVerticle.PLATFORM : "discord";
+        : d.className().equals(WebhookAdapterVerticle.class.getName()) ? WebhookAdapterVerticle.PLATFORM
+        : d.className().equals(TwitchAdapterVerticle.class.getName()) ? "twitch" : "discord";
     long now = System.currentTimeMillis();
     String why = "waiting for secret " + secret + ": the secret store is locked; unlock it with 'spacebot secrets unlock'";
     log.warn("Adapter {} not started: {}", platform, why);

@@ -8,7 +8,7 @@ import java.util.Set;
 
 /** Reads {@code messaging.*} and {@code bindings:}; a platform's token in the environment enables its adapter. */
 final class MessagingConfigReader {
-  static final Set<String> PLATFORMS = Set.of("telegram", "discord", "webhook");
+  static final Set<String> PLATFORMS = Set.of("telegram", "discord", "twitch", "webhook");
   /** The response modes (bus Addressing spells the same words). */
   static final Set<String> MODES = Set.of("active", "observe", "mention_only");
   static final Set<String> TELEGRAM_KEYS = Set.of("enabled", "token", "api_url", "mode", "webhook_url", "webhook_secret",
@@ -21,13 +21,15 @@ final class MessagingConfigReader {
       "timeout_ms", "authority", "max_attempts");
   /** A webhook's id: it is part of URLs and conversation ids. */
   static final java.util.regex.Pattern WEBHOOK_ID = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+  static final Set<String> TWITCH_KEYS = Set.of("enabled", "oauth_token", "bot_name", "channels", "irc_url",
+      "trigger_prefix", "ignore_users", "moderator", "send_limit", "send_window_ms", "authority");
   static final Set<String> BINDING_KEYS = Set.of("platform", "guild_id", "webhook_id", "chat_id", "channel_id",
       "dm_allowed", "agent_id", "require_mention", "response_mode", "authority", "authority_roles", "allowed_users", "allowed_roles");
 
   private MessagingConfigReader() {}
 
   static MessagingConfig read(ConfigTree t, Map<String, String> env, Set<String> agentIds) {
-    return new MessagingConfig(telegram(t, env), discord(t, env), bindings(t, agentIds),
+    return new MessagingConfig(telegram(t, env), discord(t, env), twitch(t, env), bindings(t, agentIds),
         mode(t, "messaging.default_group_mode", "mention_only"), webhooks(t));
   }
 
@@ -140,6 +142,70 @@ final class MessagingConfigReader {
         ids(t, p + "allowed_dm_users"), t.bool(p + "ignore_bots", true), ids(t, p + "authority"),
         t.integer(p + "typing_interval_ms", 8000, 100, 60_000), t.bool(p + "register_commands", true),
         t.integer(p + "max_attachment_bytes", 25 * 1024 * 1024, 0, Integer.MAX_VALUE));
+  }
+
+  private static TwitchConfig twitch(ConfigTree t, Map<String, String> env) {
+    String p = "messaging.twitch.";
+    String token = firstNonBlank(env.get("TWITCH_OAUTH_TOKEN"), t.string(p + "oauth_token", null));
+    // A token that waits for a locked secret store still enables the adapter: it starts once the store is unlocked.
+    boolean waits = token == null && t.waits(p + "oauth_token");
+    boolean enabled = t.bool(p + "enabled", token != null || waits);
+    String name = firstNonBlank(env.get("TWITCH_BOT_NAME"), t.string(p + "bot_name", null));
+    String envChannels = env.get("TWITCH_CHANNELS");
+    List<String> raw = envChannels != null && !envChannels.isBlank() ? List.of(envChannels.split(","))
+        : t.strings(p + "channels");
+    List<String> channels = new ArrayList<>();
+    for (String c : raw) {
+      String channel = c.strip().toLowerCase(java.util.Locale.ROOT);
+      channel = channel.startsWith("#") ? channel.substring(1) : channel;
+      if (channel.isEmpty()) {
+        continue;
+      }
+      if (!channel.matches("[a-z0-9_]{1,25}")) {
+        throw ConfigTree.bad(p + "channels", t.find(p + "channels"), "holds \"" + c.strip() + "\", which is not a "
+            + "Twitch channel name (letters, digits and _, as in the channel's URL twitch.tv/<name>)");
+      }
+      if (!channels.contains(channel)) {
+        channels.add(channel);
+      }
+    }
+    if (enabled) {
+      if (token == null && !waits) {
+        throw ConfigTree.bad(p + "oauth_token", t.find(p + "enabled"), "is required when the Twitch adapter is enabled; "
+            + "set TWITCH_OAUTH_TOKEN to the bot account's user access token (scopes chat:read chat:edit)");
+      }
+      if (name == null || !name.toLowerCase(java.util.Locale.ROOT).matches("[a-z0-9_]{1,25}")) {
+        throw ConfigTree.bad(p + "bot_name", t.find(p + "bot_name"), name == null
+            ? "is required with a Twitch token: set TWITCH_BOT_NAME to the bot account's login name"
+            : "must be the bot account's login name (letters, digits and _), got \"" + name + "\"");
+      }
+      if (channels.isEmpty()) {
+        throw ConfigTree.bad(p + "channels", t.find(p + "channels"), "must name at least one channel to join; set "
+            + "TWITCH_CHANNELS to a comma-separated list, e.g. mychannel,otherchannel");
+      }
+    }
+    if (token != null && token.regionMatches(true, 0, "oauth:", 0, 6)) {
+      token = token.substring(6);
+    }
+    String url = firstNonBlank(env.get("TWITCH_IRC_URL"), t.string(p + "irc_url", TwitchConfig.TWITCH_CHAT_URL));
+    if (!url.matches("wss?://\\S+")) {
+      throw ConfigTree.bad(p + "irc_url", t.find(p + "irc_url"), "must be a ws:// or wss:// URL (Twitch chat speaks "
+          + "IRC over WebSocket), got \"" + url + "\"");
+    }
+    String prefix = t.string(p + "trigger_prefix", null);
+    boolean moderator = t.bool(p + "moderator", false);
+    Set<String> ignore = new LinkedHashSet<>();
+    for (String u : t.strings(p + "ignore_users")) {
+      ignore.add(u.strip().toLowerCase(java.util.Locale.ROOT));
+    }
+    Set<String> authority = new LinkedHashSet<>();
+    for (String u : t.strings(p + "authority")) {
+      authority.add(u.strip().toLowerCase(java.util.Locale.ROOT));
+    }
+    return new TwitchConfig(enabled, token, name == null ? null : name.toLowerCase(java.util.Locale.ROOT),
+        List.copyOf(channels), url, prefix == null || prefix.isBlank() ? null : prefix.strip(), ignore, moderator,
+        t.integer(p + "send_limit", moderator ? TwitchConfig.MODERATOR_LIMIT : TwitchConfig.USER_LIMIT, 1, 100_000),
+        t.integer(p + "send_window_ms", (int) TwitchConfig.LIMIT_WINDOW_MS, 100, 3_600_000), authority);
   }
 
   private static List<Binding> bindings(ConfigTree t, Set<String> agentIds) {

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * The model writes Markdown; each chat adapter sends it in its platform's dialect, in parts no longer than the
  * platform's limit. Telegram gets HTML limited to the tags its Bot API accepts, Discord its own Markdown unchanged,
- * plain platforms the words without markup. The parts are in order and together hold the whole text once; each is
+ * plain platforms the words without markup (on one line where a message cannot hold a line break). The parts are in order and together hold the whole text once; each is
  * well-formed on its own (a tag or code block open where a part ends is closed there and reopened in the next).
  */
 public final class MessageFormatter {
@@ -29,6 +29,13 @@ public final class MessageFormatter {
       case PLAIN -> {
         String plain = MarkdownRenderer.plain(markdown);
         yield Splitter.split(plain, Markup.none(plain), maxLength);
+      }
+      case PLAIN_LINE -> {
+        // Split while the line breaks are there (parts end at a paragraph or a line, as in PLAIN), then join each
+        // part's lines: a part only gets shorter, and a code line is not cut in two.
+        String plain = MarkdownRenderer.plain(markdown);
+        yield Splitter.split(plain, Markup.none(plain), maxLength).stream()
+            .map(part -> part.replaceAll("[ \\t]*\\R\\s*", " ").strip()).filter(part -> !part.isEmpty()).toList();
       }
     };
   }
