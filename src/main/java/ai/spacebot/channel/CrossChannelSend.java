@@ -8,6 +8,7 @@ import ai.spacebot.config.AgentConfig;
 import ai.spacebot.config.Binding;
 import ai.spacebot.secrets.OutboundGuard;
 import ai.spacebot.store.PendingDelivery;
+import ai.spacebot.store.TranscriptRepository;
 import ai.spacebot.store.TranscriptRepository.KnownConversation;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -55,7 +56,9 @@ final class CrossChannelSend {
   }
 
   /** A target resolved to a conversation, with the name people know it by (null when none is known). */
-  record Resolved(DeliveryTarget target, String conversationId, String name) {
+  /** @param known the conversation as the transcript has it, or null when it is new (or was not read) */
+  record Resolved(DeliveryTarget target, String conversationId, String name,
+      TranscriptRepository.ConversationOwner known) {
     String label() {
       return name == null ? conversationId : conversationId + " (" + name + ")";
     }
@@ -78,10 +81,8 @@ final class CrossChannelSend {
       try {
         DeliveryTarget target = DeliveryTarget.parse(text);
         String id = target.conversationId(agent.id());
-        return services.transcript().knownConversations(agent.id(), sourceConversationId, NAME_LOOKUP)
-            .map(known -> new Resolved(target, id, known.newest().stream().filter(k -> k.id().equals(id))
-                .map(KnownConversation::displayName).findFirst().orElse(null)))
-            .recover(err -> Future.succeededFuture(new Resolved(target, id, null)));
+        return services.transcript().conversationOwner(id)
+            .map(known -> new Resolved(target, id, known == null ? null : known.displayName(), known));
       } catch (DeliveryTarget.Invalid e) {
         return Future.failedFuture(new NotSent("Error: " + e.getMessage() + ". Nothing was sent."));
       }
@@ -97,7 +98,8 @@ final class CrossChannelSend {
             || normalised(shortName(k.displayName())).equals(wanted))).toList();
     if (matches.size() == 1) {
       KnownConversation k = matches.get(0);
-      return Future.succeededFuture(new Resolved(DeliveryTarget.parse(k.id()), k.id(), k.displayName()));
+      return Future.succeededFuture(new Resolved(DeliveryTarget.parse(k.id()), k.id(), k.displayName(),
+          new TranscriptRepository.ConversationOwner(agent.id(), k.displayName())));
     }
     if (matches.size() > 1) {
       return Future.failedFuture(new NotSent("Error: several of your channels are called \"" + shown(text)
@@ -147,14 +149,13 @@ final class CrossChannelSend {
     if (binding.isPresent() && binding.get().agentId().equals(agent.id())) {
       return Future.succeededFuture(to);
     }
-    return services.transcript().conversationAgent(to.conversationId()).compose(owner -> {
-      if (agent.id().equals(owner)) {
-        return Future.succeededFuture(to);
-      }
-      return Future.failedFuture(refused(to, owner != null ? "it is a conversation of another agent"
-          : binding.isPresent() ? "the binding that covers it routes it to another agent"
-          : "no binding of yours covers it and you have never talked there"));
-    });
+    String owner = to.known() == null ? null : to.known().agentId();
+    if (agent.id().equals(owner)) {
+      return Future.succeededFuture(to);
+    }
+    return Future.failedFuture(refused(to, owner != null ? "it is a conversation of another agent"
+        : binding.isPresent() ? "the binding that covers it routes it to another agent"
+        : "no binding of yours covers it and you have never talked there"));
   }
 
   private static NotSent refused(Resolved to, String why) {

@@ -260,11 +260,20 @@ public final class TranscriptRepository {
     return Future.all(newest, total).map(v -> new KnownConversations(newest.result(), total.result()));
   }
 
-  /** The agent a conversation belongs to, or null for a conversation never seen. */
-  public Future<String> conversationAgent(String conversationId) {
-    return db.reader().preparedQuery("SELECT agent_id FROM conversations WHERE id = ?")
+  /** Who a conversation belongs to and what it is called (the name may be null). */
+  public record ConversationOwner(String agentId, String displayName) {}
+
+  /** The agent a conversation belongs to and its name; null for a conversation never seen. */
+  public Future<ConversationOwner> conversationOwner(String conversationId) {
+    return db.reader().preparedQuery("SELECT agent_id, display_name FROM conversations WHERE id = ?")
         .execute(Tuple.of(conversationId))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("agent_id"));
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row r = rows.iterator().next();
+          return new ConversationOwner(r.getString("agent_id"), r.getString("display_name"));
+        });
   }
 
   /** A message's {status, error} ({@code pending}, {@code delivered}, {@code failed}...); {} for none. */
