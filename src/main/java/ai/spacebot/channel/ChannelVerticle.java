@@ -264,7 +264,7 @@ public final class ChannelVerticle extends VerticleBase {
   }
 
   private void list(Message<JsonObject> msg) {
-    transcript.conversations(msg.body().getString("agent_id"), Math.max(1, Math.min(1000, msg.body().getInteger("limit", 200))))
+    transcript.directory().conversations(msg.body().getString("agent_id"), Math.max(1, Math.min(1000, msg.body().getInteger("limit", 200))))
         .onComplete(ar -> {
           if (ar.failed()) {
             msg.fail(500, "could not list the conversations");

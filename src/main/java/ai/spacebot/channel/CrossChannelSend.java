@@ -8,8 +8,8 @@ import ai.spacebot.config.AgentConfig;
 import ai.spacebot.config.Binding;
 import ai.spacebot.secrets.OutboundGuard;
 import ai.spacebot.store.PendingDelivery;
-import ai.spacebot.store.TranscriptRepository;
-import ai.spacebot.store.TranscriptRepository.KnownConversation;
+import ai.spacebot.store.ConversationDirectory;
+import ai.spacebot.store.ConversationDirectory.KnownConversation;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -58,7 +58,7 @@ final class CrossChannelSend {
   /** A target resolved to a conversation, with the name people know it by (null when none is known). */
   /** @param known the conversation as the transcript has it, or null when it is new (or was not read) */
   record Resolved(DeliveryTarget target, String conversationId, String name,
-      TranscriptRepository.ConversationOwner known) {
+      ConversationDirectory.ConversationOwner known) {
     String label() {
       return name == null ? conversationId : conversationId + " (" + name + ")";
     }
@@ -81,13 +81,13 @@ final class CrossChannelSend {
       try {
         DeliveryTarget target = DeliveryTarget.parse(text);
         String id = target.conversationId(agent.id());
-        return services.transcript().conversationOwner(id)
+        return services.transcript().directory().conversationOwner(id)
             .map(known -> new Resolved(target, id, known == null ? null : known.displayName(), known));
       } catch (DeliveryTarget.Invalid e) {
         return Future.failedFuture(new NotSent("Error: " + e.getMessage() + ". Nothing was sent."));
       }
     }
-    return services.transcript().knownConversations(agent.id(), sourceConversationId, NAME_LOOKUP)
+    return services.transcript().directory().knownConversations(agent.id(), sourceConversationId, NAME_LOOKUP)
         .compose(known -> byName(text, known.newest()));
   }
 
@@ -99,7 +99,7 @@ final class CrossChannelSend {
     if (matches.size() == 1) {
       KnownConversation k = matches.get(0);
       return Future.succeededFuture(new Resolved(DeliveryTarget.parse(k.id()), k.id(), k.displayName(),
-          new TranscriptRepository.ConversationOwner(agent.id(), k.displayName())));
+          new ConversationDirectory.ConversationOwner(agent.id(), k.displayName())));
     }
     if (matches.size() > 1) {
       return Future.failedFuture(new NotSent("Error: several of your channels are called \"" + shown(text)

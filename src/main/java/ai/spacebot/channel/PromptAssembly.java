@@ -6,7 +6,7 @@ import ai.spacebot.config.AgentConfig;
 import ai.spacebot.llm.Fence;
 import ai.spacebot.llm.Prompts;
 import dev.langchain4j.data.message.UserMessage;
-import ai.spacebot.store.TranscriptRepository;
+import ai.spacebot.store.ConversationDirectory;
 import io.vertx.core.Future;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -74,7 +74,7 @@ final class PromptAssembly {
       channels = "";
       return Future.succeededFuture();
     }
-    return services.transcript().knownConversations(agent.id(), conversationId, LISTED_CHANNELS)
+    return services.transcript().directory().knownConversations(agent.id(), conversationId, LISTED_CHANNELS)
         .map(known -> {
           channels = channelsSection(known, System.currentTimeMillis());
           return (Void) null;
@@ -87,9 +87,9 @@ final class PromptAssembly {
 
   static final int LISTED_CHANNELS = 20;
 
-  static String channelsSection(TranscriptRepository.KnownConversations known, long now) {
+  static String channelsSection(ConversationDirectory.KnownConversations known, long now) {
     StringBuilder lines = new StringBuilder();
-    for (TranscriptRepository.KnownConversation c : known.newest()) {
+    for (ConversationDirectory.KnownConversation c : known.newest()) {
       lines.append("- ").append(c.id());
       if (c.displayName() != null) {
         // A name is people's text: it cannot break the list's lines or pose as a heading.

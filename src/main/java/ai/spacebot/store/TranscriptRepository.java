@@ -38,9 +38,11 @@ public final class TranscriptRepository {
       "id, conversation_id, direction, sender_id, sender_name, text, status, in_reply_to, created_at";
 
   private final Database db;
+  private final ConversationDirectory directory;
 
   public TranscriptRepository(Database db) {
     this.db = db;
+    this.directory = new ConversationDirectory(db);
   }
 
   /** Stores an inbound message unless its (conversation, platform message id) was seen before. */
@@ -215,65 +217,9 @@ public final class TranscriptRepository {
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("model_override"));
   }
 
-  /** Conversations, most recently active first, with their message counts; {@code agentId} null for all. */
-  public Future<List<JsonObject>> conversations(String agentId, int limit) {
-    String sql = "SELECT c.id, c.agent_id, c.platform, c.display_name, c.created_at, c.last_activity_at, c.model_override, "
-        + "(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS messages FROM conversations c"
-        + (agentId == null ? "" : " WHERE c.agent_id = ?") + " ORDER BY c.last_activity_at DESC LIMIT ?";
-    Tuple args = agentId == null ? Tuple.of(limit) : Tuple.of(agentId, limit);
-    return db.reader().preparedQuery(sql).execute(args).map(rows -> {
-      List<JsonObject> out = new ArrayList<>();
-      for (Row r : rows) {
-        out.add(new JsonObject().put("channel_id", r.getString("id")).put("agent_id", r.getString("agent_id"))
-            .put("platform", r.getString("platform")).put("display_name", r.getString("display_name"))
-            .put("created_at", r.getLong("created_at"))
-            .put("last_activity_at", r.getLong("last_activity_at")).put("messages", r.getLong("messages"))
-            .put("model_override", r.getString("model_override")));
-      }
-      return out;
-    });
-  }
-
-  /** A conversation an agent knows: where it can send with {@code send_message_to_another_channel}. */
-  public record KnownConversation(String id, String platform, String displayName, long lastActivityAt) {}
-
-  /** The most recently active of an agent's conversations, and how many it has in all. */
-  public record KnownConversations(List<KnownConversation> newest, long total) {}
-
-  /** An agent's conversations but {@code except}, most recently active first, at most {@code limit}. */
-  public Future<KnownConversations> knownConversations(String agentId, String except, int limit) {
-    Future<List<KnownConversation>> newest = db.reader().preparedQuery("""
-            SELECT id, platform, display_name, last_activity_at FROM conversations WHERE agent_id = ? AND id <> ?
-            ORDER BY last_activity_at DESC LIMIT ?""")
-        .execute(Tuple.of(agentId, except, limit))
-        .map(rows -> {
-          List<KnownConversation> out = new ArrayList<>();
-          for (Row r : rows) {
-            out.add(new KnownConversation(r.getString("id"), r.getString("platform"), r.getString("display_name"),
-                r.getLong("last_activity_at")));
-          }
-          return out;
-        });
-    Future<Long> total = db.reader().preparedQuery("SELECT COUNT(*) AS n FROM conversations WHERE agent_id = ? AND id <> ?")
-        .execute(Tuple.of(agentId, except))
-        .map(rows -> rows.iterator().next().getLong("n"));
-    return Future.all(newest, total).map(v -> new KnownConversations(newest.result(), total.result()));
-  }
-
-  /** Who a conversation belongs to and what it is called (the name may be null). */
-  public record ConversationOwner(String agentId, String displayName) {}
-
-  /** The agent a conversation belongs to and its name; null for a conversation never seen. */
-  public Future<ConversationOwner> conversationOwner(String conversationId) {
-    return db.reader().preparedQuery("SELECT agent_id, display_name FROM conversations WHERE id = ?")
-        .execute(Tuple.of(conversationId))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return null;
-          }
-          Row r = rows.iterator().next();
-          return new ConversationOwner(r.getString("agent_id"), r.getString("display_name"));
-        });
+  /** The conversations' directory: listing, the agent's other channels, who owns one (same database). */
+  public ConversationDirectory directory() {
+    return directory;
   }
 
   /** A message's {status, error} ({@code pending}, {@code delivered}, {@code failed}...); {} for none. */

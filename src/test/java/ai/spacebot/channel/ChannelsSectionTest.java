@@ -2,8 +2,8 @@ package ai.spacebot.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.spacebot.store.TranscriptRepository.KnownConversation;
-import ai.spacebot.store.TranscriptRepository.KnownConversations;
+import ai.spacebot.store.ConversationDirectory.KnownConversation;
+import ai.spacebot.store.ConversationDirectory.KnownConversations;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
