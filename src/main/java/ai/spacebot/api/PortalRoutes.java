@@ -127,7 +127,8 @@ final class PortalRoutes {
 
     InboundMessage message = new InboundMessage(UUID.randomUUID().toString(), agentId, PortalAdapterVerticle.PLATFORM,
         PortalConversations.id(agentId, sessionId), "portal:" + sessionId, senderName, text, System.currentTimeMillis(),
-        clientMessageId, new JsonObject().put("session_id", sessionId), caller.addressing(), null, List.of());
+        clientMessageId, new JsonObject().put("session_id", sessionId), caller.addressing(), null, List.of())
+        .withConversationName("Web chat with " + senderName);
     vertx.eventBus().<JsonObject>request(Addresses.INBOUND, message.toJson(), Replies.ASK).onComplete(ar -> {
       if (ar.succeeded()) {
         Accepted accepted = Accepted.fromJson(ar.result().body());

@@ -28,8 +28,16 @@ public final class Addresses {
   public static final String WORKER_START = "spacebot.worker.start";
   /** Request {conversation_id, query, limit}; reply {messages:[...]} matching the query, newest first. */
   public static final String TRANSCRIPT_SEARCH = "spacebot.transcript.search";
-  /** Request {agent_id?}; reply {channels:[{channel_id, agent_id, platform, last_activity_at, messages}]}. */
+  /**
+   * Request {agent_id?, limit?}; reply {channels:[{channel_id, agent_id, platform, display_name, created_at,
+   * last_activity_at, messages, model_override}]}, most recently active first.
+   */
   public static final String CHANNEL_LIST = "spacebot.channel.list";
+  /**
+   * Publish {conversation_id, text}: the agent sent this to the conversation from another one (already in the
+   * transcript and the outbox); the channel that has the conversation open adds it to its history as its own words.
+   */
+  public static final String CHANNEL_SENT_ELSEWHERE = "spacebot.channel.sent";
   /** Request {channel_id, agent_id, model|null}: pin a conversation to a model (null unpins); reply {channel_id, model}. */
   public static final String CHANNEL_MODEL = "spacebot.channel.model";
   /** Compactor: request {@link CompactionCheck}, reply {@link CompactionDecision}. */

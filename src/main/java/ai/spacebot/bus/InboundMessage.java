@@ -14,6 +14,9 @@ import java.util.List;
  * @param metadata platform details an adapter needs back when it answers (chat ids, thread ids); opaque to the rest
  * @param addressing how the message was addressed, which decides whether it gets a turn (see {@link Addressing})
  * @param replyTo the platform message id this message replies to, or null
+ * @param conversationName the conversation's name as people see it on the platform (a Telegram chat's title,
+ *     {@code #channel (Guild)} on Discord, the person's name in a direct chat), or null when the adapter does not
+ *     know it; kept with the conversation for {@code GET /api/channels} and for naming a channel to send to
  */
 public record InboundMessage(
     String id,
@@ -28,7 +31,8 @@ public record InboundMessage(
     JsonObject metadata,
     Addressing addressing,
     String replyTo,
-    List<Attachment> attachments) {
+    List<Attachment> attachments,
+    String conversationName) {
 
   public InboundMessage {
     metadata = metadata == null ? new JsonObject() : metadata;
@@ -36,11 +40,19 @@ public record InboundMessage(
     attachments = attachments == null ? List.of() : List.copyOf(attachments);
   }
 
+  /** A message whose adapter does not name its conversation. */
+  public InboundMessage(String id, String agentId, String platform, String conversationId, String senderId,
+      String senderName, String text, long timestamp, String platformMessageId, JsonObject metadata,
+      Addressing addressing, String replyTo, List<Attachment> attachments) {
+    this(id, agentId, platform, conversationId, senderId, senderName, text, timestamp, platformMessageId, metadata,
+        addressing, replyTo, attachments, null);
+  }
+
   /** A message with default addressing, no reply and no attachments (the portal, system messages). */
   public InboundMessage(String id, String agentId, String platform, String conversationId, String senderId,
       String senderName, String text, long timestamp, String platformMessageId, JsonObject metadata) {
     this(id, agentId, platform, conversationId, senderId, senderName, text, timestamp, platformMessageId, metadata,
-        Addressing.DEFAULT, null, List.of());
+        Addressing.DEFAULT, null, List.of(), null);
   }
 
   public JsonObject toJson() {
@@ -62,6 +74,9 @@ public record InboundMessage(
     if (!attachments.isEmpty()) {
       json.put("attachments", new JsonArray(attachments.stream().map(Attachment::toJson).toList()));
     }
+    if (conversationName != null) {
+      json.put("conversation_name", conversationName);
+    }
     return json;
   }
 
@@ -81,12 +96,21 @@ public record InboundMessage(
         Addressing.fromJson(json.getJsonObject("addressing")),
         json.getString("reply_to"),
         attachments == null ? List.of()
-            : attachments.stream().map(o -> Attachment.fromJson((JsonObject) o)).toList());
+            : attachments.stream().map(o -> Attachment.fromJson((JsonObject) o)).toList(),
+        json.getString("conversation_name"));
   }
 
   /** The same message with other text (an adapter that strips the bot's own @mention, a command's arguments). */
   public InboundMessage withText(String newText) {
     return new InboundMessage(id, agentId, platform, conversationId, senderId, senderName, newText, timestamp,
-        platformMessageId, metadata, addressing, replyTo, attachments);
+        platformMessageId, metadata, addressing, replyTo, attachments, conversationName);
+  }
+
+  /** The same message with its conversation's name (cut to 100 characters; blank is none). */
+  public InboundMessage withConversationName(String name) {
+    String n = name == null || name.isBlank() ? null : name.strip().replaceAll("\\p{Cntrl}", " ");
+    n = n != null && n.length() > 100 ? n.substring(0, 100) : n;
+    return new InboundMessage(id, agentId, platform, conversationId, senderId, senderName, text, timestamp,
+        platformMessageId, metadata, addressing, replyTo, attachments, n);
   }
 }

@@ -34,6 +34,9 @@
  *       {@link ai.spacebot.bus.ProcessControl} cancel or input (route); failure 404 once it has ended.</li>
  *   <li>{@link ai.spacebot.bus.Addresses#TRANSCRIPT_SEARCH}, {@link ai.spacebot.bus.Addresses#CHANNEL_LIST} — the
  *       channel verticle's transcript queries (channel_recall, GET /api/channels).</li>
+ *   <li>{@link ai.spacebot.bus.Addresses#CHANNEL_SENT_ELSEWHERE} — publish {@code {conversation_id, text}}: the agent
+ *       posted in this conversation from another one ({@code send_message_to_another_channel}, addressed with a
+ *       {@link ai.spacebot.bus.DeliveryTarget}); the channel instance that has it open takes it into history.</li>
  *   <li>{@link ai.spacebot.bus.Addresses#COMPACTOR_CHECK} ({@link ai.spacebot.bus.CompactionCheck} →
  *       {@link ai.spacebot.bus.CompactionDecision}) and {@link ai.spacebot.bus.Addresses#COMPACTOR_SUMMARIZE} — the
  *       Compactor.</li>

@@ -70,6 +70,7 @@ final class Channel {
   private final Map<String, List<ImageContent>> images = new HashMap<>();
   private long lastActivity = System.currentTimeMillis();
   private final BackgroundResults results;
+  private final CrossChannelSend elsewhere;
 
   /** @param onBusyChange told +1 / -1 on the owning event loop when {@link #busy()} flips */
   Channel(String conversationId, String platform, AgentConfig agent, ChannelServices services, Context context,
@@ -83,7 +84,8 @@ final class Channel {
     this.context = context;
     this.commands = new ChannelCommands(services.config());
     this.processes = new ChannelProcesses(agent.id(), conversationId, services.config(), context.owner().eventBus(), inbox);
-    this.prompts = new PromptAssembly(services, agent, platform, processes::statusBlock);
+    this.prompts = new PromptAssembly(services, agent, platform, conversationId, processes::statusBlock);
+    this.elsewhere = new CrossChannelSend(services, agent, conversationId, platform, context.owner());
     this.history = new ChannelHistory(settings, services.config().compaction(), prompts::overheadTokens);
     this.compaction = new ChannelCompaction(agent.id(), conversationId, services.config().compaction(),
         context.owner().eventBus(), services.events(), history);
@@ -236,6 +238,15 @@ final class Channel {
     }
   }
 
+  /** The agent posted this here from another conversation: it joins history as the agent's own words. */
+  void sentHereFromElsewhere(String text) {
+    lastActivity = System.currentTimeMillis();
+    if (!loaded) {
+      return; // the transcript already holds it, and loading reads it from there
+    }
+    history.remember(dev.langchain4j.data.message.AiMessage.from(text));
+  }
+
   /** A turn runs or waits: graceful stop waits for these. */
   boolean busy() {
     return running || !pending.isEmpty() || results.waiting();
@@ -366,13 +377,18 @@ final class Channel {
   /** Runs the tool loop; a provider's context-overflow refusal cuts history at once and retries once. */
   private Future<Attempt> attempt(StreamingChatModel model, List<ChatMessage> incoming, int maxTurns, TurnRole role,
       boolean mayRetry) {
+    return prompts.refreshChannels(role).compose(v -> attemptWithPrompt(model, incoming, maxTurns, role, mayRetry));
+  }
+
+  private Future<Attempt> attemptWithPrompt(StreamingChatModel model, List<ChatMessage> incoming, int maxTurns,
+      TurnRole role, boolean mayRetry) {
     TurnState state = new TurnState();
     List<ChatMessage> prompt = new ArrayList<>(history.messages().size() + incoming.size() + 1);
     prompt.add(SystemMessage.from(prompts.systemPrompt(role)));
     prompt.addAll(history.messages());
     prompt.addAll(incoming);
     TurnActions actions = new TurnActions(services, agent, processes, context.owner(), () -> modelOverride,
-        history::fork, incoming, role);
+        history::fork, incoming, role, elsewhere);
     ChannelTools.TurnTools tools = ChannelTools.forTurn(state, actions, role);
     TurnStreamer streamer = new TurnStreamer(services.events(), services.scrubber(), agent.id(), conversationId);
     ToolLoop loop = new ToolLoop(context, model, tools.listed(), maxTurns, services.router().requestTimeout(),

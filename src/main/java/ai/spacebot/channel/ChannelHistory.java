@@ -60,6 +60,9 @@ final class ChannelHistory implements ChannelCompaction.History {
         person.accept(m);
       } else if (m.direction().equals(TranscriptMessage.OUTBOUND)) {
         older.add(AiMessage.from(m.text()));
+      } else if (m.direction().equals(TranscriptMessage.SYSTEM)
+          && TranscriptRepository.SENT_ELSEWHERE.equals(m.senderName())) {
+        older.add(UserMessage.from(m.text())); // what this agent posted in another channel from here
       } else if (m.direction().equals(TranscriptMessage.SYSTEM) && isProcessKind(m.senderName())) {
         if (m.status().equals(TranscriptRepository.RECEIVED)) {
           unfinishedResult.accept(m);

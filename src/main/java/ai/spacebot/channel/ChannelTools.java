@@ -12,8 +12,9 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * The channel's tools for one turn: {@code reply}, {@code skip}, {@code react}, and the ones that start
- * and steer background processes: {@code branch}, {@code spawn_worker}, {@code route}, {@code cancel}.
+ * The channel's tools for one turn: {@code reply}, {@code skip}, {@code react}, {@code send_file},
+ * {@code send_message_to_another_channel}, and the ones that start and steer background processes: {@code branch},
+ * {@code spawn_worker}, {@code route}, {@code cancel}.
  */
 final class ChannelTools {
   private ChannelTools() {}
@@ -32,6 +33,9 @@ final class ChannelTools {
 
     /** Checks that the file is inside the agent's workspace; gives its workspace-relative path. */
     Future<String> workspaceFile(String path);
+
+    /** Posts in another of the agent's conversations; gives what the model reads, fails with a readable refusal. */
+    Future<String> sendElsewhere(String target, String message);
   }
 
   /** The tools a turn's model is shown, and the ones it is not (its role may not cause them) that answer with a refusal. */
@@ -39,7 +43,8 @@ final class ChannelTools {
 
   static TurnTools forTurn(TurnState state, Actions actions, TurnRole role) {
     List<Tool> all = List.of(new Reply(state), new Skip(state), new React(state), new SendFile(state, actions),
-        new Branch(actions), new SpawnWorker(actions), new Route(actions), new Cancel(actions));
+        new Branch(actions), new SpawnWorker(actions), new Route(actions), new Cancel(actions),
+        new SendElsewhere(actions));
     List<Tool> listed = new java.util.ArrayList<>();
     List<Tool> refused = new java.util.ArrayList<>();
     for (Tool tool : all) {
@@ -168,6 +173,36 @@ final class ChannelTools {
     public Future<ToolOutput> execute(JsonObject args) {
       String id = requiredString(args, "process_id");
       return actions.cancel(id).map(v -> ToolOutput.ok("Cancelled " + id + ".")).recover(ChannelTools::refusalAsResult);
+    }
+  }
+
+  /** Posts in another of the agent's channels (see {@link CrossChannelSend}); does not end the turn. */
+  private record SendElsewhere(Actions actions) implements Tool {
+    static final String NAME = "send_message_to_another_channel";
+
+    public boolean fencesResult() {
+      return false;
+    }
+
+    private static final ToolSpecification SPEC = ai.spacebot.tools.ToolSpecs.of(NAME,
+        "Post a message in another of your channels (not this conversation; answer here with reply). Only channels "
+            + "you are bound to or already talk in. The people there see it as your message. Does not end your turn.",
+        p -> p.addStringProperty("target", "The channel: its id or name from your channels list, or adapter:target, "
+                + "e.g. telegram:-1001234567890, discord:{guild}:{channel}, slack:{team}:{channel}, twitch:{channel}, "
+                + "portal:{session}, webhook:{id}:{conversation}.")
+            .addStringProperty("message", "What to post there, in Markdown, self-contained (they do not see this "
+                + "conversation).")
+            .required("target", "message"));
+
+    public ToolSpecification specification() {
+      return SPEC;
+    }
+
+    public Future<ToolOutput> execute(JsonObject args) {
+      return actions.sendElsewhere(requiredString(args, "target"), requiredString(args, "message"))
+          .map(ToolOutput::ok)
+          .recover(err -> Future.succeededFuture(ToolOutput.error(err instanceof CrossChannelSend.NotSent
+              ? err.getMessage() : "Error: " + err.getMessage() + ". Nothing was sent.")));
     }
   }
 

@@ -91,6 +91,13 @@ public final class ChannelVerticle extends VerticleBase {
     registered.add(bus.<JsonObject>consumer(Addresses.TRANSCRIPT_SEARCH, this::search).completion());
     registered.add(bus.<JsonObject>consumer(Addresses.CHANNEL_LIST, this::list).completion());
     registered.add(bus.<JsonObject>consumer(Addresses.CHANNEL_MODEL, this::pinModel).completion());
+    // Every shard hears it; the one that has the conversation open remembers what the agent said there.
+    registered.add(bus.<JsonObject>consumer(Addresses.CHANNEL_SENT_ELSEWHERE, m -> {
+      Channel channel = channels.get(m.body().getString("conversation_id"));
+      if (channel != null && m.body().getString("text") != null) {
+        channel.sentHereFromElsewhere(m.body().getString("text"));
+      }
+    }).completion());
     registered.add(bus.<JsonObject>localConsumer(Addresses.channelShardControl(shard), m -> {
       Channel channel = channels.get(m.body().getString("channel_id"));
       if (channel != null) {
@@ -257,7 +264,7 @@ public final class ChannelVerticle extends VerticleBase {
   }
 
   private void list(Message<JsonObject> msg) {
-    transcript.conversations(msg.body().getString("agent_id"), Math.max(1, Math.min(1000, msg.body().getInteger("limit", 200))))
+    transcript.directory().conversations(msg.body().getString("agent_id"), Math.max(1, Math.min(1000, msg.body().getInteger("limit", 200))))
         .onComplete(ar -> {
           if (ar.failed()) {
             msg.fail(500, "could not list the conversations");

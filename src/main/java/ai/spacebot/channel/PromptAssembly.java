@@ -6,6 +6,8 @@ import ai.spacebot.config.AgentConfig;
 import ai.spacebot.llm.Fence;
 import ai.spacebot.llm.Prompts;
 import dev.langchain4j.data.message.UserMessage;
+import ai.spacebot.store.ConversationDirectory;
+import io.vertx.core.Future;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -22,9 +24,15 @@ final class PromptAssembly {
   private long promptMinute;
   private String promptStatus;
   private TurnRole promptRole;
+  private String promptChannels;
   private String prompt;
+  /** The "your other channels" section, refreshed before each turn; empty when the turn may not send elsewhere. */
+  private String channels = "";
+  private final String conversationId;
 
-  PromptAssembly(ChannelServices services, AgentConfig agent, String platform, Supplier<String> status) {
+  PromptAssembly(ChannelServices services, AgentConfig agent, String platform, String conversationId,
+      Supplier<String> status) {
+    this.conversationId = conversationId;
     this.services = services;
     this.agent = agent;
     this.platform = platform;
@@ -36,7 +44,9 @@ final class PromptAssembly {
     AgentIdentity identity = services.identities().get(agent.id());
     long minute = System.currentTimeMillis() / 60_000;
     String now = status.get();
-    if (identity != promptIdentity || minute != promptMinute || !now.equals(promptStatus) || !role.equals(promptRole)) {
+    if (identity != promptIdentity || minute != promptMinute || !now.equals(promptStatus) || !role.equals(promptRole)
+        || !channels.equals(promptChannels)) {
+      promptChannels = channels;
       promptIdentity = identity;
       promptMinute = minute;
       promptStatus = now;
@@ -49,9 +59,66 @@ final class PromptAssembly {
           "time", Prompts.clock(),
           "platform", platform,
           "status", now,
-          "permissions", permissions(role)));
+          "permissions", permissions(role),
+          "available_channels", channels));
     }
     return prompt;
+  }
+
+  /**
+   * Reads the agent's other conversations for the "your other channels" section (the {@value #LISTED_CHANNELS} most
+   * recently active, and how many more), when the turn's role may send there; a failed read leaves it out.
+   */
+  Future<Void> refreshChannels(TurnRole role) {
+    if (!role.allows(CrossChannelSend.TOOL)) {
+      channels = "";
+      return Future.succeededFuture();
+    }
+    return services.transcript().directory().knownConversations(agent.id(), conversationId, LISTED_CHANNELS)
+        .map(known -> {
+          channels = channelsSection(known, System.currentTimeMillis());
+          return (Void) null;
+        })
+        .otherwise(err -> {
+          channels = "";
+          return null;
+        });
+  }
+
+  static final int LISTED_CHANNELS = 20;
+
+  static String channelsSection(ConversationDirectory.KnownConversations known, long now) {
+    StringBuilder lines = new StringBuilder();
+    for (ConversationDirectory.KnownConversation c : known.newest()) {
+      lines.append("- ").append(c.id());
+      if (c.displayName() != null) {
+        // A name is people's text: it cannot break the list's lines or pose as a heading.
+        lines.append(" \"").append(c.displayName().replaceAll("[\\p{Cntrl}\"]", " ")).append('"');
+      }
+      lines.append(" (").append(c.platform()).append(", last active ").append(ago(now - c.lastActivityAt()))
+          .append(")\n");
+    }
+    long more = known.total() - known.newest().size();
+    if (more > 0) {
+      lines.append("- and ").append(more).append(" more, less recently active (name them by id)\n");
+    }
+    if (known.newest().isEmpty()) {
+      lines.append("(none yet)\n");
+    }
+    return Prompts.render(CHANNELS_TEMPLATE, Map.of("channels", lines.toString().stripTrailing())).strip();
+  }
+
+  private static final String CHANNELS_TEMPLATE = Prompts.load("available_channels.md");
+
+  private static String ago(long millis) {
+    long minutes = Math.max(0, millis) / 60_000;
+    if (minutes < 1) {
+      return "just now";
+    }
+    if (minutes < 60) {
+      return minutes + " min ago";
+    }
+    return minutes < 48 * 60 ? minutes / 60 + " h ago" : minutes / (24 * 60) + " d ago";
   }
 
   /** The last system prompt's size, for the compactor's estimate (0 before the first turn). */

@@ -24,9 +24,12 @@ final class TurnActions implements ChannelTools.Actions {
   private final Function<List<ChatMessage>, List<ChatMessage>> fork;
   private final List<ChatMessage> incoming;
   private final TurnRole role;
+  private final CrossChannelSend elsewhere;
 
   TurnActions(ChannelServices services, AgentConfig agent, ChannelProcesses processes, Vertx vertx, Supplier<String> modelOverride,
-      Function<List<ChatMessage>, List<ChatMessage>> fork, List<ChatMessage> incoming, TurnRole role) {
+      Function<List<ChatMessage>, List<ChatMessage>> fork, List<ChatMessage> incoming, TurnRole role,
+      CrossChannelSend elsewhere) {
+    this.elsewhere = elsewhere;
     this.services = services;
     this.agent = agent;
     this.processes = processes;
@@ -53,6 +56,10 @@ final class TurnActions implements ChannelTools.Actions {
 
   public Future<Void> cancel(String processId) {
     return processes.cancelHere(processId);
+  }
+
+  public Future<String> sendElsewhere(String target, String message) {
+    return elsewhere.send(target, message);
   }
 
   public Future<String> workspaceFile(String path) {

@@ -62,6 +62,7 @@ record TurnRole(String group, Set<String> tools) {
       case "branch" -> "background thinking and memory lookups";
       case "memory_save", "memory_delete", "memory_consolidate" -> "changes to my memory";
       case "send_file" -> "files from my workspace";
+      case "send_message_to_another_channel" -> "messages to my other channels";
       default -> "\"" + tool + "\"";
     };
     return "Only the bot's admins can ask for " + what + " here.";

@@ -15,7 +15,8 @@ import java.util.Set;
 public record Permissions(Set<String> authority, Set<String> allowed, Set<String> everyone, boolean everyoneAnswered) {
   /** Every tool a sender can cause: the channel's own, and through a branch the memory tools. */
   public static final List<String> TOOLS = List.of("reply", "skip", "react", "send_file", "branch", "spawn_worker",
-      "route", "cancel", "memory_save", "memory_recall", "memory_delete", "memory_consolidate", "channel_recall");
+      "route", "cancel", "memory_save", "memory_recall", "memory_delete", "memory_consolidate", "channel_recall",
+      "send_message_to_another_channel");
   public static final Set<String> ALWAYS = Set.of("reply", "skip");
   /**
    * What people who are not admins get by default: answers, reactions, branches and memory. Not workers (they run
@@ -24,7 +25,14 @@ public record Permissions(Set<String> authority, Set<String> allowed, Set<String
    */
   public static final Set<String> PUBLIC = Set.of("reply", "skip", "react", "branch", "memory_save", "memory_recall",
       "memory_delete", "memory_consolidate", "channel_recall");
-  public static final Permissions DEFAULTS = new Permissions(Set.copyOf(TOOLS), PUBLIC, PUBLIC, true);
+  /**
+   * What trusted members (a binding's allowed users and roles) get by default: the public tools, and posting in the
+   * agent's other channels. Not everyone: a stranger could otherwise make the bot speak, in its own name, in every
+   * channel it is bound to.
+   */
+  public static final Set<String> TRUSTED = Set.of("reply", "skip", "react", "branch", "memory_save", "memory_recall",
+      "memory_delete", "memory_consolidate", "channel_recall", "send_message_to_another_channel");
+  public static final Permissions DEFAULTS = new Permissions(Set.copyOf(TOOLS), TRUSTED, PUBLIC, true);
 
   public Permissions {
     authority = withAlways(authority);

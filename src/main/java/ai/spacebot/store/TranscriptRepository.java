@@ -28,6 +28,8 @@ public final class TranscriptRepository {
   public static final String FAILED = "failed";
   /** Kept in the transcript without a turn (observe mode, or a group message that did not mention the bot). */
   public static final String OBSERVED = "observed";
+  /** The sender name of a system line saying the agent sent a message to another conversation. */
+  public static final String SENT_ELSEWHERE = "sent_elsewhere";
   /** Outbound statuses. */
   public static final String PENDING = "pending";
   public static final String DELIVERED = "delivered";
@@ -36,9 +38,11 @@ public final class TranscriptRepository {
       "id, conversation_id, direction, sender_id, sender_name, text, status, in_reply_to, created_at";
 
   private final Database db;
+  private final ConversationDirectory directory;
 
   public TranscriptRepository(Database db) {
     this.db = db;
+    this.directory = new ConversationDirectory(db);
   }
 
   /** Stores an inbound message unless its (conversation, platform message id) was seen before. */
@@ -46,9 +50,11 @@ public final class TranscriptRepository {
     long now = System.currentTimeMillis();
     return db.write(sql -> {
       sql.update("""
-          INSERT INTO conversations(id, agent_id, platform, created_at, last_activity_at) VALUES (?, ?, ?, ?, ?)
-          ON CONFLICT(id) DO UPDATE SET last_activity_at = excluded.last_activity_at""",
-          m.conversationId(), m.agentId(), m.platform(), now, now);
+          INSERT INTO conversations(id, agent_id, platform, created_at, last_activity_at, display_name)
+          VALUES (?, ?, ?, ?, ?, ?)
+          ON CONFLICT(id) DO UPDATE SET last_activity_at = excluded.last_activity_at,
+            display_name = COALESCE(excluded.display_name, conversations.display_name)""",
+          m.conversationId(), m.agentId(), m.platform(), now, now, m.conversationName());
       int inserted = sql.update("""
           INSERT INTO messages(id, conversation_id, agent_id, direction, platform, platform_message_id,
                                sender_id, sender_name, text, status, created_at, updated_at, details)
@@ -211,21 +217,48 @@ public final class TranscriptRepository {
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("model_override"));
   }
 
-  /** Conversations, most recently active first, with their message counts; {@code agentId} null for all. */
-  public Future<List<JsonObject>> conversations(String agentId, int limit) {
-    String sql = "SELECT c.id, c.agent_id, c.platform, c.created_at, c.last_activity_at, c.model_override, "
-        + "(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS messages FROM conversations c"
-        + (agentId == null ? "" : " WHERE c.agent_id = ?") + " ORDER BY c.last_activity_at DESC LIMIT ?";
-    Tuple args = agentId == null ? Tuple.of(limit) : Tuple.of(agentId, limit);
-    return db.reader().preparedQuery(sql).execute(args).map(rows -> {
-      List<JsonObject> out = new ArrayList<>();
-      for (Row r : rows) {
-        out.add(new JsonObject().put("channel_id", r.getString("id")).put("agent_id", r.getString("agent_id"))
-            .put("platform", r.getString("platform")).put("created_at", r.getLong("created_at"))
-            .put("last_activity_at", r.getLong("last_activity_at")).put("messages", r.getLong("messages"))
-            .put("model_override", r.getString("model_override")));
-      }
-      return out;
+  /** The conversations' directory: listing, the agent's other channels, who owns one (same database). */
+  public ConversationDirectory directory() {
+    return directory;
+  }
+
+  /** A message's {status, error} ({@code pending}, {@code delivered}, {@code failed}...); {} for none. */
+  public Future<JsonObject> messageStatus(String messageId) {
+    return db.reader().preparedQuery("SELECT status, error FROM messages WHERE id = ?")
+        .execute(Tuple.of(messageId))
+        .map(rows -> rows.size() == 0 ? new JsonObject() : new JsonObject()
+            .put("status", rows.iterator().next().getString("status"))
+            .put("error", rows.iterator().next().getString("error")));
+  }
+
+  /**
+   * The agent sent a message from one conversation to another: the target's transcript gets it as the agent's own
+   * message, with its outbox row, and the source's a line ({@link #SENT_ELSEWHERE}) saying what went where; in one
+   * transaction, so neither side can hold it without the other.
+   */
+  public Future<Void> recordSentElsewhere(String sourceConversationId, String sourcePlatform, String noteId, String note,
+      OutboundMessage message) {
+    long now = System.currentTimeMillis();
+    return db.write(sql -> {
+      sql.update("""
+          INSERT INTO conversations(id, agent_id, platform, created_at, last_activity_at) VALUES (?, ?, ?, ?, ?)
+          ON CONFLICT(id) DO UPDATE SET last_activity_at = excluded.last_activity_at""",
+          message.conversationId(), message.agentId(), message.platform(), now, now);
+      sql.update("""
+          INSERT INTO messages(id, conversation_id, agent_id, direction, platform, sender_id, sender_name, text,
+                               status, in_reply_to, created_at, updated_at)
+          VALUES (?, ?, ?, 'outbound', ?, ?, ?, ?, 'pending', NULL, ?, ?)""",
+          message.id(), message.conversationId(), message.agentId(), message.platform(), message.agentId(), null,
+          message.text(), now, now);
+      OutboxRepository.insert(sql, message, now);
+      sql.update("""
+          INSERT INTO messages(id, conversation_id, agent_id, direction, platform, sender_id, sender_name, text, status,
+                               created_at, updated_at)
+          VALUES (?, ?, ?, 'system', ?, ?, ?, ?, 'delivered', ?, ?)""",
+          noteId, sourceConversationId, message.agentId(), sourcePlatform, message.agentId(), SENT_ELSEWHERE, note, now,
+          now);
+      sql.update("UPDATE conversations SET last_activity_at = ? WHERE id = ?", now, sourceConversationId);
+      return null;
     });
   }
 

@@ -31,7 +31,10 @@ class PermissionsConfigTest {
     assertThat(p.authority()).containsExactlyInAnyOrderElementsOf(Permissions.TOOLS);
     assertThat(p.everyone()).containsExactlyInAnyOrder("reply", "skip", "react", "branch", "memory_save",
         "memory_recall", "memory_delete", "memory_consolidate", "channel_recall");
-    assertThat(p.allowed()).isEqualTo(p.everyone());
+    // Trusted members may also post in the agent's other channels; everyone else may not.
+    assertThat(p.allowed()).containsExactlyInAnyOrderElementsOf(Permissions.TRUSTED);
+    assertThat(Permissions.TRUSTED).containsAll(p.everyone()).contains("send_message_to_another_channel");
+    assertThat(p.everyone()).doesNotContain("send_message_to_another_channel");
     assertThat(p.everyoneAnswered()).isTrue();
     RateLimitSettings limits = config.channel().rateLimit();
     assertThat(limits).isEqualTo(new RateLimitSettings(10, 10, 30, 30, true));

@@ -91,7 +91,7 @@ final class DiscordNormaliser {
     }
     return new InboundMessage(UUID.randomUUID().toString(), route.agentId(), PLATFORM, conversationId(m), m.authorId(),
         m.authorName(), stripMention(m.content(), selfId), m.timestamp(), m.messageId(), metadata, route.addressing(),
-        m.referencedMessageId(), attachments);
+        m.referencedMessageId(), attachments).withConversationName(m.conversationName());
   }
 
   /** The agent a message of this conversation goes to (where its attachments are saved). */

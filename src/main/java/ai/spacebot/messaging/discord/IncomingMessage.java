@@ -15,6 +15,7 @@ import java.util.Set;
  * @param referencedAuthorId that message's author, when Discord sent it along
  * @param roleIds the author's roles in the guild (from the member Discord sends with a guild message); bindings'
  *     {@code authority_roles} and {@code allowed_roles} match them
+ * @param conversationName {@code #channel (Guild)}, or {@code DM with {name}}; null when unknown
  */
 record IncomingMessage(
     String messageId,
@@ -33,7 +34,15 @@ record IncomingMessage(
     String referencedAuthorId,
     long timestamp,
     List<FileRef> files,
-    Set<String> roleIds) {
+    Set<String> roleIds,
+    String conversationName) {
+
+  IncomingMessage(String messageId, String guildId, String channelId, String threadId, boolean direct, String authorId,
+      String authorName, boolean authorBot, boolean webhook, boolean system, String content, Set<String> mentionedUserIds,
+      String referencedMessageId, String referencedAuthorId, long timestamp, List<FileRef> files, Set<String> roleIds) {
+    this(messageId, guildId, channelId, threadId, direct, authorId, authorName, authorBot, webhook, system, content,
+        mentionedUserIds, referencedMessageId, referencedAuthorId, timestamp, files, roleIds, null);
+  }
 
   IncomingMessage(String messageId, String guildId, String channelId, String threadId, boolean direct, String authorId,
       String authorName, boolean authorBot, boolean webhook, boolean system, String content, Set<String> mentionedUserIds,

@@ -9,6 +9,7 @@ import net.dv8tion.jda.api.entities.User;
 import net.dv8tion.jda.api.entities.channel.Channel;
 import net.dv8tion.jda.api.entities.channel.ChannelType;
 import net.dv8tion.jda.api.entities.channel.concrete.ThreadChannel;
+import net.dv8tion.jda.api.entities.channel.middleman.GuildChannel;
 
 /** Reads JDA's entities into the adapter's plain records; the only place that knows JDA's shapes of a message. */
 final class JdaViews {
@@ -39,7 +40,8 @@ final class JdaViews {
         author.getId(), name(m.getMember(), author), author.isBot(), m.isWebhookMessage(),
         m.getType().isSystem() || author.isSystem(), m.getContentRaw(), mentioned,
         m.getMessageReference() == null ? null : m.getMessageReference().getMessageId(),
-        referenced == null ? null : referenced.getAuthor().getId(), at, files, roles(m.getMember()));
+        referenced == null ? null : referenced.getAuthor().getId(), at, files, roles(m.getMember()),
+        conversationName(m.getChannel(), name(m.getMember(), author)));
   }
 
   /**
@@ -51,7 +53,15 @@ final class JdaViews {
     Place place = place(channel, guildId);
     return new IncomingMessage(platformId, place.guildId(), place.channelId(), place.threadId(), place.direct(),
         user.getId(), name(member, user), user.isBot(), false, false, text, Set.of(selfId), null, null, at, List.of(),
-        roles(member));
+        roles(member), conversationName(channel, name(member, user)));
+  }
+
+  /** What people call the conversation: {@code #channel (Guild)} (a thread by its own name), or {@code DM with {name}}. */
+  static String conversationName(Channel channel, String authorName) {
+    if (channel instanceof GuildChannel inGuild) {
+      return "#" + channel.getName() + " (" + inGuild.getGuild().getName() + ")";
+    }
+    return channel.getType() == ChannelType.PRIVATE ? "DM with " + authorName : null;
   }
 
   /** The member's role ids (a DM has no member). */

@@ -98,7 +98,8 @@ final class UpdateNormaliser {
     }
     InboundMessage inbound = new InboundMessage(UUID.randomUUID().toString(), route.agentId(), PLATFORM,
         chat.conversationId(), sender.id(), sender.name(), text == null ? "" : text, seconds(m.getDate()),
-        String.valueOf(m.getMessageId()), metadata, route.addressing(), replyTo, List.of());
+        String.valueOf(m.getMessageId()), metadata, route.addressing(), replyTo, List.of())
+        .withConversationName(conversationName(m.getChat(), sender));
     return new Normalised.Inbound(inbound, files);
   }
 
@@ -134,7 +135,8 @@ final class UpdateNormaliser {
     // A click has no date of its own; the message it was on is older, so the arrival time is the honest one.
     InboundMessage inbound = new InboundMessage(UUID.randomUUID().toString(), route.agentId(), PLATFORM,
         chat.conversationId(), sender.id(), sender.name(), text, System.currentTimeMillis(), "cb:" + q.getId(),
-        metadata, route.addressing(), String.valueOf(on.getMessageId()), List.of());
+        metadata, route.addressing(), String.valueOf(on.getMessageId()), List.of())
+        .withConversationName(conversationName(on.getChat(), sender));
     return new Normalised.Click(inbound, q.getId());
   }
 
@@ -218,6 +220,11 @@ final class UpdateNormaliser {
   }
 
   private record Sender(String id, String name) {}
+
+  /** A group's or channel's title; a private chat is called by the person's name. */
+  private static String conversationName(Chat chat, Sender sender) {
+    return chat.getTitle() != null ? chat.getTitle() : isPrivate(chat) ? sender.name() : null;
+  }
 
   /** An anonymous group admin writes as the group itself ({@code sender_chat}); Telegram's "from" is a placeholder bot. */
   private static Sender sender(User from, Chat senderChat, Chat chat) {
