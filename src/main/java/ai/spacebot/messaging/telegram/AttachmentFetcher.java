@@ -45,7 +45,7 @@ final class AttachmentFetcher {
     }
     return chain.map(v -> new InboundMessage(m.id(), m.agentId(), m.platform(), m.conversationId(), m.senderId(),
         m.senderName(), m.text(), m.timestamp(), m.platformMessageId(), m.metadata(), m.addressing(), m.replyTo(),
-        attachments));
+        attachments).withConversationName(m.conversationName()));
   }
 
   private Future<Attachment> fetch(InboundMessage m, Normalised.FileRef file) {

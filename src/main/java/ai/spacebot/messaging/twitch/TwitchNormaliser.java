@@ -89,7 +89,7 @@ final class TwitchNormaliser {
     }
     return new InboundMessage(UUID.randomUUID().toString(), route.agentId(), PLATFORM, conversationId(m.channel()),
         m.login(), m.senderName(), text(m), m.timestamp(), id, metadata, route.addressing(), m.replyParentId(),
-        java.util.List.of());
+        java.util.List.of()).withConversationName("#" + m.channel());
   }
 
   static String lower(String s) {

@@ -62,7 +62,7 @@ final class WebhookInbound {
     return new InboundMessage(UUID.randomUUID().toString(), agent, WebhookTarget.PLATFORM, target.conversationId(),
         senderId, senderName == null ? senderId : senderName, text, System.currentTimeMillis(), messageId,
         new JsonObject().put("webhook_id", webhook.id()).put("conversation", conversation), addressing, null,
-        List.of());
+        List.of()).withConversationName(webhook.id() + " " + conversation);
   }
 
   private static String required(JsonObject body, String field, int maxChars) {
