@@ -10,9 +10,10 @@ import java.util.regex.Pattern;
 final class ConversationIds {
   private static final Pattern TELEGRAM = Pattern.compile("telegram:-?\\d{1,20}(:\\d{1,10})?");
   private static final Pattern DISCORD = Pattern.compile("discord:(dm:\\d{1,20}|\\d{1,20}:\\d{1,20}(:\\d{1,20})?)");
+  private static final Pattern SLACK = Pattern.compile("slack:[A-Z0-9]{2,32}:[A-Z0-9]{2,32}(:\\d{1,12}\\.\\d{1,8})?");
   private static final String PORTAL = "portal:chat:";
   static final String SHAPES = "portal:chat:{agent}:{session}, telegram:{chat}[:{topic}], "
-      + "discord:{guild}:{channel}[:{thread}] or discord:dm:{user}";
+      + "discord:{guild}:{channel}[:{thread}], discord:dm:{user} or slack:{team}:{channel}[:{thread_ts}]";
 
   private ConversationIds() {}
 
@@ -41,7 +42,7 @@ final class ConversationIds {
   }
 
   private static boolean known(String value, String agentId) {
-    return TELEGRAM.matcher(value).matches() || DISCORD.matcher(value).matches()
+    return TELEGRAM.matcher(value).matches() || DISCORD.matcher(value).matches() || SLACK.matcher(value).matches()
         || (value.startsWith(PORTAL + agentId + ":")
             && PortalRequests.SESSION_ID.matcher(value.substring(PORTAL.length() + agentId.length() + 1)).matches());
   }

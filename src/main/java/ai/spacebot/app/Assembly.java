@@ -25,6 +25,7 @@ import ai.spacebot.store.postgres.PgDatabase;
 import ai.spacebot.store.Database;
 import ai.spacebot.messaging.portal.PortalAdapterVerticle;
 import ai.spacebot.messaging.discord.DiscordAdapterVerticle;
+import ai.spacebot.messaging.slack.SlackAdapterVerticle;
 import ai.spacebot.messaging.telegram.TelegramAdapterVerticle;
 import ai.spacebot.store.TranscriptRepository;
 import ai.spacebot.store.OutboxRepository;
@@ -120,6 +121,9 @@ final class Assembly {
     if (d.className().equals(DiscordAdapterVerticle.class.getName())) {
       return () -> new DiscordAdapterVerticle(current, telemetry.registry());
     }
+    if (d.className().equals(SlackAdapterVerticle.class.getName())) {
+      return () -> new SlackAdapterVerticle(current, telemetry.registry());
+    }
     if (d.className().equals(ApiVerticle.class.getName())) {
       return () -> new ApiVerticle(config, intake, telemetry.registry(), secrets);
     }
@@ -156,6 +160,9 @@ final class Assembly {
     }
     if (d.className().equals(DiscordAdapterVerticle.class.getName())) {
       return () -> new DiscordAdapterVerticle(config, telemetry.registry());
+    }
+    if (d.className().equals(SlackAdapterVerticle.class.getName())) {
+      return () -> new SlackAdapterVerticle(config, telemetry.registry());
     }
     throw new IllegalArgumentException("verticle descriptor \"" + d.name() + "\" names unknown class " + d.className());
   }

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * worker, deployment order and config. Operators edit these to scale a process without a rebuild.
  */
 public record Deployment(String name, String className, int order, int instances, boolean worker, JsonObject config) {
-  private static final List<String> BUNDLED = List.of("portal.json", "telegram.json", "memory.json", "usage.json", "branch.json",
+  private static final List<String> BUNDLED = List.of("portal.json", "telegram.json", "discord.json", "slack.json", "memory.json", "usage.json", "branch.json",
       "worker.json", "compactor.json", "cortex.json", "channel.json", "api.json");
 
   public DeploymentOptions options() {

@@ -5,6 +5,7 @@ import ai.spacebot.bus.AdapterStatus;
 import ai.spacebot.bus.Addresses;
 import ai.spacebot.config.SpacebotConfig;
 import ai.spacebot.messaging.discord.DiscordAdapterVerticle;
+import ai.spacebot.messaging.slack.SlackAdapterVerticle;
 import ai.spacebot.messaging.telegram.TelegramAdapterVerticle;
 import ai.spacebot.secrets.KeySource;
 import ai.spacebot.secrets.KnownSecrets;
@@ -87,13 +88,15 @@ final class StartupSecrets {
   /** The secret an adapter's config waits for, or null (also for deployments that are not adapters). */
   static String adapterWaitsFor(Deployment d, SpacebotConfig config) {
     String prefix = d.className().equals(TelegramAdapterVerticle.class.getName()) ? "messaging.telegram."
-        : d.className().equals(DiscordAdapterVerticle.class.getName()) ? "messaging.discord." : null;
+        : d.className().equals(DiscordAdapterVerticle.class.getName()) ? "messaging.discord."
+        : d.className().equals(SlackAdapterVerticle.class.getName()) ? "messaging.slack." : null;
     return prefix == null ? null : config.secrets().waitingUnder(prefix).orElse(null);
   }
 
   /** What {@code GET /api/adapters} shows for an adapter that was not started. */
   static void markAdapterWaiting(Vertx vertx, Deployment d, String secret) {
-    String platform = d.className().equals(TelegramAdapterVerticle.class.getName()) ? "telegram" : "discord";
+    String platform = d.className().equals(TelegramAdapterVerticle.class.getName()) ? "telegram"
+        : d.className().equals(SlackAdapterVerticle.class.getName()) ? "slack" : "discord";
     long now = System.currentTimeMillis();
     String why = "waiting for secret " + secret + ": the secret store is locked; unlock it with 'spacebot secrets unlock'";
     log.warn("Adapter {} not started: {}", platform, why);

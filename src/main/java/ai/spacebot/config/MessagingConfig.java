@@ -9,7 +9,7 @@ import java.util.Optional;
  * @param defaultGroupMode how a group conversation that no binding names is answered ({@code mention_only} by
  *     default: a bot added to a busy server speaks when spoken to)
  */
-public record MessagingConfig(TelegramConfig telegram, DiscordConfig discord, List<Binding> bindings,
+public record MessagingConfig(TelegramConfig telegram, DiscordConfig discord, SlackConfig slack, List<Binding> bindings,
     String defaultGroupMode) {
 
   /** The first binding that matches, in the order the operator wrote them. */

@@ -1,6 +1,7 @@
 package ai.spacebot.secrets;
 
 import ai.spacebot.config.DiscordConfig;
+import ai.spacebot.config.SlackConfig;
 import ai.spacebot.config.ProviderConfig;
 import ai.spacebot.config.SpacebotConfig;
 import ai.spacebot.config.TelegramConfig;
@@ -50,6 +51,12 @@ public final class ConfigCredentials {
     DiscordConfig discord = config.messaging().discord();
     if (discord != null) {
       put(secrets, "messaging.discord.token", discord.token());
+    }
+    SlackConfig slack = config.messaging().slack();
+    if (slack != null) {
+      put(secrets, "messaging.slack.bot_token", slack.botToken());
+      put(secrets, "messaging.slack.app_token", slack.appToken());
+      put(secrets, "messaging.slack.signing_secret", slack.signingSecret());
     }
     put(secrets, "store.postgres.password", postgresPassword(config.store().postgresUrl()));
   }

@@ -1,4 +1,4 @@
 package ai.spacebot.messaging.format;
 
 /** The markup a platform renders. */
-public enum Dialect { TELEGRAM_HTML, DISCORD, PLAIN }
+public enum Dialect { TELEGRAM_HTML, DISCORD, SLACK_MRKDWN, PLAIN }
