@@ -122,6 +122,6 @@ class MessagingConfigTest {
         .hasMessageContaining("messaging.telegram.webhook_url");
     assertThatThrownBy(() -> load("messaging:\n  discord:\n    gateway_url: http://x\n"))
         .hasMessageContaining("messaging.discord.gateway_url");
-    assertThatThrownBy(() -> load("messaging:\n  slack: {}\n")).hasMessageContaining("messaging.slack");
+    assertThatThrownBy(() -> load("messaging:\n  slack:\n    colour: red\n")).hasMessageContaining("messaging.slack.colour");
   }
 }
