@@ -80,6 +80,14 @@ final class SlackBlocks {
     return blocks.size() > BLOCKS_MAX ? List.copyOf(blocks.subList(0, BLOCKS_MAX)) : blocks;
   }
 
+  /** The reply's text as a section before its rich blocks (Slack shows the blocks instead of the text). */
+  static List<LayoutBlock> withText(String mrkdwn, List<LayoutBlock> blocks) {
+    List<LayoutBlock> out = new ArrayList<>();
+    out.add(SectionBlock.builder().text(markdown(cut(mrkdwn, SECTION_MAX))).build());
+    out.addAll(blocks.size() >= BLOCKS_MAX ? blocks.subList(0, BLOCKS_MAX - 1) : blocks);
+    return out;
+  }
+
   private static void card(RichReply.Card card, List<LayoutBlock> blocks) {
     String title = card.title() != null ? card.title() : card.url();
     if (title != null) {

@@ -71,20 +71,18 @@ final class SlackSender {
     List<LayoutBlock> blocks = SlackBlocks.render(rich, out.conversationId());
     String thread = threadFor(target, out.replyToPlatformId(), ix);
     List<Step> steps = new ArrayList<>();
-    if (ix != null && ix.command()) {
-      for (String part : parts) {
-        steps.add(() -> ephemeral(ix, part, null));
-      }
-      if (!blocks.isEmpty()) {
-        steps.add(() -> ephemeral(ix, rich.asText(), blocks));
-      }
-    } else {
-      for (String part : parts) {
-        steps.add(() -> post(channel, thread, part, null));
-      }
-      if (!blocks.isEmpty()) {
-        steps.add(() -> post(channel, thread, SlackBlocks.cut(rich.asText(), config.maxMessageChars()), blocks));
-      }
+    // The rich blocks ride on the last part when it fits a section block, so the buttons sit under the words.
+    boolean together = !blocks.isEmpty() && !parts.isEmpty()
+        && parts.get(parts.size() - 1).length() <= SlackBlocks.SECTION_MAX;
+    boolean command = ix != null && ix.command();
+    for (int i = 0; i < parts.size(); i++) {
+      String part = parts.get(i);
+      List<LayoutBlock> with = together && i == parts.size() - 1 ? SlackBlocks.withText(part, blocks) : null;
+      steps.add(() -> command ? ephemeral(ix, part, with) : post(channel, thread, part, with));
+    }
+    if (!blocks.isEmpty() && !together) {
+      String fallback = SlackBlocks.cut(rich.asText(), config.maxMessageChars());
+      steps.add(() -> command ? ephemeral(ix, fallback, blocks) : post(channel, thread, fallback, blocks));
     }
     List<Path> files = files(out);
     Path root = files.isEmpty() ? null : workspace.apply(out.agentId());
