@@ -2,8 +2,10 @@ package ai.spacebot.bench;
 
 import ai.spacebot.messaging.parity.DiscordDriver;
 import ai.spacebot.messaging.parity.PlatformDriver;
+import ai.spacebot.messaging.parity.SlackDriver;
 import ai.spacebot.messaging.parity.TelegramDriver;
 import ai.spacebot.testkit.DiscordPeer;
+import ai.spacebot.testkit.SlackPeer;
 
 /** The platform drivers a benchmark can run against (the parity suite's, with their peers started). */
 final class BenchDrivers {
@@ -11,14 +13,18 @@ final class BenchDrivers {
 
   /**
    * {@code discord} runs its peer without Prism: Prism (one Node process validating each call against a 1.2 MB
-   * spec) would be most of what is measured; {@code discord-prism} keeps it, for comparison.
+   * spec) would be most of what is measured; {@code discord-prism} keeps it, for comparison. {@code slack} is Socket
+   * Mode, {@code slack-events} the Events API, both against emulate behind the fault proxy.
    */
   static PlatformDriver create(String platform) throws Exception {
     return switch (platform) {
       case "telegram" -> new TelegramDriver();
       case "discord" -> new DiscordDriver(DiscordPeer.startDirect());
       case "discord-prism" -> new DiscordDriver(DiscordPeer.start());
-      default -> throw new IllegalArgumentException("no driver for " + platform + " (telegram, discord, discord-prism)");
+      case "slack" -> new SlackDriver(SlackPeer.Mode.SOCKET);
+      case "slack-events" -> new SlackDriver(SlackPeer.Mode.EVENTS);
+      default -> throw new IllegalArgumentException("no driver for " + platform
+          + " (telegram, discord, discord-prism, slack, slack-events)");
     };
   }
 }

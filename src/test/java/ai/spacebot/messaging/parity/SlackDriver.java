@@ -32,7 +32,9 @@ public final class SlackDriver implements PlatformDriver {
   private final Map<String, List<JsonObject>> callbacks = new ConcurrentHashMap<>();
 
   public SlackDriver(Mode mode) throws Exception {
+    // The parity's people (1001...) and the adapter benchmark's (5000...).
     List<String> users = new ArrayList<>(IntStream.rangeClosed(1001, 1020).mapToObj(i -> "u" + i).toList());
+    IntStream.range(5000, 5200).forEach(i -> users.add("u" + i));
     this.peer = SlackPeer.start(mode, users, List.copyOf(GROUPS.values()));
   }
 
