@@ -48,6 +48,7 @@ public final class SlackPeer implements AutoCloseable {
   private final Map<String, String> userIds = new ConcurrentHashMap<>();
   private final Map<String, String> channelIds = new ConcurrentHashMap<>();
   private volatile String appUrl;
+  private final java.util.concurrent.atomic.AtomicInteger readers = new java.util.concurrent.atomic.AtomicInteger();
 
   private SlackPeer(Vertx vertx, SlackEmulator emulator, SlackProxy proxy, SlackSocketServer socket, Mode mode) {
     this.vertx = vertx;
@@ -114,16 +115,22 @@ public final class SlackPeer implements AutoCloseable {
   }
 
   public String userId(String name) {
-    return userIds.computeIfAbsent(name, n -> {
-      JsonArray members = emulator.ok("users.list", BOT_TOKEN, new JsonObject()).getJsonArray("members");
-      for (Object o : members) {
-        JsonObject u = (JsonObject) o;
-        if (n.equals(u.getString("name"))) {
-          return u.getString("id");
-        }
-      }
-      throw new IllegalArgumentException("no Slack user " + n);
-    });
+    String known = userIds.get(name);
+    if (known != null) {
+      return known;
+    }
+    // One page of up to 1000 people: every seeded one.
+    JsonArray members = emulator.ok("users.list", BOT_TOKEN, new JsonObject().put("limit", 1000))
+        .getJsonArray("members");
+    for (Object o : members) {
+      JsonObject u = (JsonObject) o;
+      userIds.put(u.getString("name"), u.getString("id"));
+    }
+    known = userIds.get(name);
+    if (known == null) {
+      throw new IllegalArgumentException("no Slack user " + name + " (of " + members.size() + ")");
+    }
+    return known;
   }
 
   public String channelId(String name) {
@@ -273,16 +280,21 @@ public final class SlackPeer implements AutoCloseable {
   /** A message as a channel shows it. */
   public record Posted(String ts, String threadTs, String user, String text, JsonArray blocks, JsonArray reactions) {}
 
+  /** A token to read with: emulate allows each token 5000 calls an hour, so reads go round a hundred of them. */
+  private String reader() {
+    return "xoxb-reader-" + readers.getAndIncrement() % 100;
+  }
+
   /** Every message in the channel, threads included, oldest first. */
   public List<Posted> messages(String channel) {
     List<Posted> out = new ArrayList<>();
-    JsonArray history = emulator.ok("conversations.history", BOT_TOKEN, new JsonObject().put("channel", channel)
+    JsonArray history = emulator.ok("conversations.history", reader(), new JsonObject().put("channel", channel)
         .put("limit", 1000)).getJsonArray("messages");
     for (Object o : history) {
       JsonObject m = (JsonObject) o;
       out.add(posted(m));
       if (m.getInteger("reply_count", 0) > 0) {
-        JsonArray replies = emulator.ok("conversations.replies", BOT_TOKEN, new JsonObject().put("channel", channel)
+        JsonArray replies = emulator.ok("conversations.replies", reader(), new JsonObject().put("channel", channel)
             .put("ts", m.getString("ts")).put("limit", 1000)).getJsonArray("messages");
         for (Object r : replies) {
           JsonObject reply = (JsonObject) r;
@@ -308,7 +320,7 @@ public final class SlackPeer implements AutoCloseable {
 
   /** The reactions on one message now. */
   public JsonArray reactions(String channel, String ts) {
-    JsonObject r = emulator.ok("reactions.get", BOT_TOKEN, new JsonObject().put("channel", channel).put("timestamp", ts));
+    JsonObject r = emulator.ok("reactions.get", reader(), new JsonObject().put("channel", channel).put("timestamp", ts));
     JsonArray reactions = r.getJsonObject("message", new JsonObject()).getJsonArray("reactions");
     return reactions == null ? new JsonArray() : reactions;
   }

@@ -113,8 +113,17 @@ public final class SlackAdapterVerticle extends AdapterVerticle {
           .signingSecret(slack.signingSecret()).requestVerificationEnabled(slack.events()).build();
       App bolt = new App(ac);
       new SlackInbound(context, new SlackNormaliser(slack, new Bindings(config)), interactions,
-          new UserNames(() -> client), self, (message, receivedNanos) -> submit(message, receivedNanos),
-          lastMessage::put).register(bolt);
+          new UserNames(() -> client), self, new SlackInbound.Sink() {
+            @Override
+            public Future<ai.spacebot.bus.Accepted> submit(ai.spacebot.bus.InboundMessage message, long received) {
+              return SlackAdapterVerticle.this.submit(message, received);
+            }
+
+            @Override
+            public Future<Void> submitEdit(ai.spacebot.bus.MessageEdit edit) {
+              return SlackAdapterVerticle.this.submitEdit(edit);
+            }
+          }, lastMessage::put).register(bolt);
       bolt.start();
       sdk = s;
       client = methods;

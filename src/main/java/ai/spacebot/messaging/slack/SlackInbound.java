@@ -2,6 +2,7 @@ package ai.spacebot.messaging.slack;
 
 import ai.spacebot.bus.Accepted;
 import ai.spacebot.bus.InboundMessage;
+import ai.spacebot.bus.MessageEdit;
 import com.slack.api.app_backend.events.payload.EventsApiPayload;
 import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
 import com.slack.api.app_backend.slash_commands.payload.SlashCommandPayload;
@@ -41,6 +42,8 @@ final class SlackInbound {
   /** Where inbound messages go: the adapter's submit. */
   interface Sink {
     Future<Accepted> submit(InboundMessage message, long receivedNanos);
+
+    Future<Void> submitEdit(MessageEdit edit);
   }
 
   /** Who the bot is: {@code auth.test}'s user and bot ids. */
@@ -79,10 +82,26 @@ final class SlackInbound {
       return message(req, new SlackMessage(team(req, null), e.getChannel(), e.getChannelType(), e.getUser(),
           e.getText(), e.getTs(), e.getThreadTs(), null, null), false, ctx.ack());
     });
-    // Acknowledged without a turn: other bots (ignore_bots), edits and deletes (not yet in the transcript).
+    // Other bots' messages are acknowledged without a turn (ignore_bots); edits and deletes update the transcript.
     app.event(MessageBotEvent.class, (req, ctx) -> ctx.ack());
-    app.event(MessageChangedEvent.class, (req, ctx) -> ctx.ack());
-    app.event(MessageDeletedEvent.class, (req, ctx) -> ctx.ack());
+    app.event(MessageChangedEvent.class, (req, ctx) -> {
+      MessageChangedEvent e = req.getEvent();
+      MessageChangedEvent.Message m = e.getMessage();
+      if (m != null && m.getTs() != null) {
+        edit(new SlackMessage(team(req, m.getTeam()), e.getChannel(), e.getChannelType(), m.getUser(), m.getText(),
+            m.getTs(), m.getThreadTs(), m.getBotId(), null), false);
+      }
+      return ctx.ack();
+    });
+    app.event(MessageDeletedEvent.class, (req, ctx) -> {
+      MessageDeletedEvent e = req.getEvent();
+      MessageDeletedEvent.Message m = e.getPreviousMessage();
+      if (e.getDeletedTs() != null) {
+        edit(new SlackMessage(team(req, null), e.getChannel(), e.getChannelType(), m == null ? null : m.getUser(),
+            null, e.getDeletedTs(), m == null ? null : m.getThreadTs(), null, null), true);
+      }
+      return ctx.ack();
+    });
     app.blockAction(Pattern.compile(".*"), (req, ctx) -> {
       click(req.getPayload());
       return ctx.ack();
@@ -130,6 +149,17 @@ final class SlackInbound {
       return Response.builder().statusCode(503).contentType("application/json")
           .body("{\"error\":\"not stored yet; please retry\"}").build();
     }
+  }
+
+  private void edit(SlackMessage m, boolean deleted) {
+    if (m.userId() != null && m.userId().equals(self.userId())) {
+      return;
+    }
+    MessageEdit edit = new MessageEdit(SlackNormaliser.PLATFORM, SlackNormaliser.conversationId(m),
+        SlackTarget.messageId(m.channelId(), m.ts()), deleted ? null : SlackNormaliser.stripMention(m.text(),
+        self.userId()), deleted, System.currentTimeMillis());
+    onContext(v -> sink.submitEdit(edit)).onFailure(err -> log.warn("[slack] {} of {} was not recorded: {}",
+        deleted ? "Delete" : "Edit", m.ts(), err.getMessage()));
   }
 
   private void click(BlockActionPayload p) {

@@ -137,10 +137,20 @@ public final class SlackDriver implements PlatformDriver {
     return peer.botMessages(chat.id()).stream().map(SlackPeer.Posted::text).toList();
   }
 
+  /**
+   * Each message with the time its chat.postMessage reached the proxy (emulate's ts has whole seconds and a
+   * counter, not the time of day).
+   */
   @Override
   public List<Posted> botMessagesTimed(Chat chat) {
-    return peer.botMessages(chat.id()).stream()
-        .map(p -> new Posted(p.text(), (long) (Double.parseDouble(p.ts()) * 1000))).toList();
+    Map<String, Long> sentAt = new java.util.HashMap<>();
+    for (SlackProxy.Call call : peer.proxy().calls("chat.postMessage")) {
+      if (chat.id().equals(call.params().getString("channel")) && call.status() == 200) {
+        sentAt.putIfAbsent(call.params().getString("text"), call.atMillis());
+      }
+    }
+    return peer.botMessages(chat.id()).stream().map(p -> new Posted(p.text(), sentAt.getOrDefault(p.text(), 0L)))
+        .toList();
   }
 
   @Override

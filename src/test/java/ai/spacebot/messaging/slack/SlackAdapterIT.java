@@ -2,6 +2,8 @@ package ai.spacebot.messaging.slack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.spacebot.bus.Addresses;
+import ai.spacebot.bus.OutboundMessage;
 import ai.spacebot.testkit.AppProbe;
 import ai.spacebot.testkit.Await;
 import ai.spacebot.testkit.ModelStep;
@@ -20,6 +22,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -228,6 +231,9 @@ class SlackAdapterIT {
     assertThat(bot.get(1).text()).contains("clicked button \"Yes\" (deploy-yes)");
     assertThat(AppProbe.status(app, "slack:" + SlackPeer.TEAM + ":" + dm, "clicked button \"Yes\""))
         .isEqualTo("answered");
+    String ada = peer.userId("ada");
+    assertThat(peer.proxy().calls("users.info").stream().filter(c -> ada.equals(c.params().getString("user"))))
+        .as("her name asked once, then remembered").hasSize(1);
   }
 
   @Test
@@ -298,12 +304,55 @@ class SlackAdapterIT {
   }
 
   @Test
-  void replyingToAConversationNoMessageCameFromWorks() {
-    assertThat(SlackTarget.parse("slack:" + SlackPeer.TEAM + ":" + peer.channelId("private-ops")).channelId())
-        .isEqualTo(peer.channelId("private-ops"));
+  void editsAndDeletesUpdateTheTranscriptWithoutASecondTurn() {
+    String dm = peer.dmChannel("bob");
+    String conversation = "slack:" + SlackPeer.TEAM + ":" + dm;
+    String ts = peer.post("bob", dm, "first words", null);
+    peer.deliver(peer.callback(peer.messageEvent("bob", dm, "first words", ts, null)), 0);
+    awaitBot(dm, 1);
+    AppProbe.quiet(model, WAIT);
+    int before = model.requestCount();
+    JsonObject changed = new JsonObject().put("type", "message").put("subtype", "message_changed").put("channel", dm)
+        .put("channel_type", "im").put("ts", ts + "1").put("event_ts", ts + "1")
+        .put("message", new JsonObject().put("type", "message").put("user", peer.userId("bob"))
+            .put("text", "second thoughts").put("ts", ts).put("edited", new JsonObject().put("ts", ts + "1")));
+    assertThat(peer.deliver(peer.callback(changed), 0).status()).isEqualTo(200);
+    Await.until(() -> AppProbe.status(app, conversation, "second thoughts") != null, WAIT, "the edit in the transcript");
+    JsonObject deleted = new JsonObject().put("type", "message").put("subtype", "message_deleted").put("channel", dm)
+        .put("channel_type", "im").put("ts", ts + "2").put("event_ts", ts + "2").put("deleted_ts", ts)
+        .put("previous_message", new JsonObject().put("type", "message").put("user", peer.userId("bob"))
+            .put("text", "second thoughts").put("ts", ts));
+    assertThat(peer.deliver(peer.callback(deleted), 0).status()).isEqualTo(200);
+    Await.until(() -> AppProbe.status(app, conversation, "second thoughts") == null, WAIT, "the message out of history");
+    AppProbe.quiet(model, WAIT);
+    assertThat(model.requestCount()).isEqualTo(before);
+    assertThat(peer.botMessages(dm)).hasSize(1);
+  }
+
+  @Test
+  void aConversationNoMessageCameFromCanBeWrittenToChannelAndThread() {
+    String channel = peer.channelId("private-ops");
+    String parent = peer.post("ops", channel, "a thread nobody told the bot about", null);
+    JsonObject receipt = deliver("slack:" + SlackPeer.TEAM + ":" + channel, "**hello** from nowhere");
+    assertThat(receipt.getJsonArray("platform_message_ids")).hasSize(1);
+    JsonObject inThread = deliver("slack:" + SlackPeer.TEAM + ":" + channel + ":" + parent, "and in the thread");
+    assertThat(inThread.getJsonArray("platform_message_ids")).hasSize(1);
+    List<Posted> bot = awaitBot(channel, 2);
+    assertThat(bot.get(0).text()).isEqualTo("*hello* from nowhere");
+    assertThat(bot.get(0).threadTs()).isNull();
+    assertThat(bot.get(1).threadTs()).isEqualTo(parent);
     JsonObject adapters = app.http.get("/api/adapters").json();
     assertThat(adapters.getJsonArray("adapters").stream().map(a -> (JsonObject) a)
         .filter(a -> "slack".equals(a.getString("name"))).findFirst().orElseThrow().getString("state"))
         .isEqualTo("connected");
   }
+
+  /** An outbox delivery straight to the adapter, as the outbox sends it. */
+  private static JsonObject deliver(String conversation, String text) {
+    OutboundMessage out = new OutboundMessage(UUID.randomUUID().toString(), OutboundMessage.MESSAGE, "main", "slack",
+        conversation, text, null, UUID.randomUUID().toString());
+    return app.running().vertx().eventBus().<JsonObject>request(Addresses.outbound("slack"), out.toJson())
+        .await().body();
+  }
+
 }
