@@ -74,6 +74,15 @@ public final class SlackEmulator implements AutoCloseable {
 
   /** A Web API method as a JSON POST with the token; the answer's JSON whatever its {@code ok}. */
   public JsonObject call(String method, String token, JsonObject params) throws IOException, InterruptedException {
+    try {
+      return send(method, token, params);
+    } catch (IOException closedWhileIdle) {
+      // Node closes an idle keep-alive connection after 5 s; a request that raced the close never reached it.
+      return send(method, token, params);
+    }
+  }
+
+  private JsonObject send(String method, String token, JsonObject params) throws IOException, InterruptedException {
     HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create(url() + "/api/" + method))
         .timeout(Duration.ofSeconds(10)).header("content-type", "application/json; charset=utf-8")
         .header("authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(params.encode()))

@@ -55,6 +55,7 @@ public final class SlackAdapterVerticle extends AdapterVerticle {
   /** Conversation to the platform id of the latest message kept in it, and to the message now wearing the reaction. */
   private final Map<String, String> lastMessage = new ConcurrentHashMap<>();
   private final Map<String, String> reacted = new HashMap<>();
+  private SocketLanes lanes;
   private volatile MethodsClient client;
   private volatile App app;
   private volatile SlackSocketClient socket;
@@ -131,6 +132,9 @@ public final class SlackAdapterVerticle extends AdapterVerticle {
       log.info("[slack] Signed in as {} ({}) in team {} ({}), {}", me.getUser(), me.getUserId(), me.getTeam(),
           me.getTeamId(), slack.events() ? "Events API at /slack/events" : "Socket Mode");
       if (!slack.events()) {
+        if (lanes == null) {
+          lanes = new SocketLanes(vertx);
+        }
         openSocket(s, bolt, ac);
       }
       return null;
@@ -151,7 +155,10 @@ public final class SlackAdapterVerticle extends AdapterVerticle {
     }
     SocketModeRequestParser parser = new SocketModeRequestParser(ac);
     Gson gson = GsonFactory.createSnakeCase(s.getConfig());
-    c.addWebSocketMessageListener(message -> runSocketRequest(c, bolt, parser, gson, message));
+    // The SDK hands every envelope to one thread; handlers wait for the store, so they run in lanes per channel
+    // (a channel's envelopes in order, channels side by side) on the worker pool instead.
+    c.addWebSocketMessageListener(message -> lanes.run(SocketLanes.key(message),
+        () -> runSocketRequest(c, bolt, parser, gson, message)));
     c.addWebSocketCloseListener((code, reason) -> reconnecting("Socket Mode connection closed (" + code
         + (reason == null || reason.isBlank() ? "" : " " + reason) + ")"));
     socket = c;

@@ -85,4 +85,13 @@ class SlackUnitsTest {
     assertThat(EmojiNames.name("white_check_mark")).isEqualTo("white_check_mark");
     assertThat(EmojiNames.name("🦜")).isNull();
   }
+
+  @Test
+  void socketEnvelopesAreLanedByTheirChannel() {
+    assertThat(SocketLanes.key("{\"envelope_id\":\"e\",\"payload\":{\"event\":{\"type\":\"message\",\"channel\":\"D123\"}}}"))
+        .isEqualTo("D123");
+    assertThat(SocketLanes.key("{\"payload\":{\"channel\":{\"id\":\"C9\",\"name\":\"x\"}}}")).isEqualTo("C9");
+    assertThat(SocketLanes.key("{\"payload\":{\"channel_id\":\"C7\",\"command\":\"/spacebot\"}}")).isEqualTo("C7");
+    assertThat(SocketLanes.key("{\"type\":\"hello\"}")).isEmpty();
+  }
 }
