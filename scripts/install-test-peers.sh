@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the npm test peers the integration tests start (aimock, an LLM protocol mock that
 # speaks OpenAI, Anthropic Messages, Ollama and Gemini; the Telegram emulator; Prism for the
-# Discord peer) into .cache/test-peers, which git ignores.
+# Discord peer; emulate, the Slack Web API emulator, with the Node 22 it needs) into .cache/test-peers, which git ignores.
 # Needs Node >= 20.15 and npm. No root needed. Safe to run again: a peer already at the pinned
 # version is left alone.
 set -euo pipefail
@@ -12,6 +12,8 @@ PEERS=(
   "@copilotkit/aimock@1.43.0"      # LLM protocol mock (OpenAI, Anthropic, Ollama, Gemini)
   "telegram-test-api@4.2.1"        # Telegram Bot API emulator (with our shim in front, see testkit)
   "@stoplight/prism-cli@5.14.2"    # validates every Discord request and response against Discord's OpenAPI spec
+  "node@22.23.3"                   # Node 22 for emulate (the binary ships in the package: node_modules/node/bin/node)
+  "emulate@0.12.2"                 # Slack Web API emulator (pin it: emulate's latest tag is an unrelated package)
 )
 
 log() { printf '[install-test-peers] %s\n' "$*"; }

@@ -87,6 +87,7 @@ public final class ApiVerticle extends VerticleBase {
           .put("secrets", secretRoutes.health()));
     });
     MessagingRoutes.telegramWebhook(router, vertx, config, config.api().maxBodyBytes());
+    MessagingRoutes.slackEvents(router, vertx, config, config.api().maxBodyBytes());
     PortalRoutes portal = new PortalRoutes(vertx, config, intake, guard, events);
     portal.mountOpen(router);
     // The webhooks take their own bearer secrets, checked by the webhook adapter, not the operator token.

@@ -11,9 +11,12 @@ final class ConversationIds {
   private static final Pattern TELEGRAM = Pattern.compile("telegram:-?\\d{1,20}(:\\d{1,10})?");
   private static final Pattern DISCORD = Pattern.compile("discord:(dm:\\d{1,20}|\\d{1,20}:\\d{1,20}(:\\d{1,20})?)");
   private static final Pattern WEBHOOK = Pattern.compile("webhook:[a-z0-9][a-z0-9_-]{0,63}:[A-Za-z0-9._:@+-]{1,200}");
+  private static final Pattern SLACK = Pattern.compile("slack:[A-Z0-9]{2,32}:[A-Z0-9]{2,32}(:\\d{1,12}\\.\\d{1,8})?");
+  private static final Pattern TWITCH = Pattern.compile("twitch:[a-z0-9_]{1,25}");
   private static final String PORTAL = "portal:chat:";
   static final String SHAPES = "portal:chat:{agent}:{session}, telegram:{chat}[:{topic}], "
-      + "discord:{guild}:{channel}[:{thread}], discord:dm:{user} or webhook:{webhook}:{conversation}";
+      + "discord:{guild}:{channel}[:{thread}], discord:dm:{user}, slack:{team}:{channel}[:{thread_ts}], "
+      + "twitch:{channel} or webhook:{webhook}:{conversation}";
 
   private ConversationIds() {}
 
@@ -43,6 +46,7 @@ final class ConversationIds {
 
   private static boolean known(String value, String agentId) {
     return TELEGRAM.matcher(value).matches() || DISCORD.matcher(value).matches() || WEBHOOK.matcher(value).matches()
+        || SLACK.matcher(value).matches() || TWITCH.matcher(value).matches()
         || (value.startsWith(PORTAL + agentId + ":")
             && PortalRequests.SESSION_ID.matcher(value.substring(PORTAL.length() + agentId.length() + 1)).matches());
   }

@@ -1,6 +1,7 @@
 package ai.spacebot.api;
 
 import ai.spacebot.bus.Addresses;
+import ai.spacebot.config.SlackConfig;
 import ai.spacebot.config.SpacebotConfig;
 import ai.spacebot.config.TelegramConfig;
 import io.vertx.core.Vertx;
@@ -85,4 +86,57 @@ final class MessagingRoutes {
           });
         });
   }
+
+  /**
+   * Slack's Events API (mode {@code events}): events, interactive payloads (button clicks) and slash commands all
+   * POST here, outside {@code /api} (Slack signs them instead of sending a bearer token). Headers and raw body go to
+   * the adapter that leads, whose Bolt app checks the signature and timestamp (401), answers URL verification, and
+   * stores a message before the 200, so Slack retries what we could not keep.
+   */
+  static void slackEvents(Router router, Vertx vertx, SpacebotConfig config, long maxBodyBytes) {
+    SlackConfig slack = config.messaging().slack();
+    if (slack == null || !slack.enabled() || !slack.events()) {
+      return;
+    }
+    router.post(SLACK_EVENTS).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(ctx -> {
+      JsonObject headers = new JsonObject();
+      ctx.request().headers().forEach(h -> {
+        String name = h.getKey().toLowerCase(java.util.Locale.ROOT);
+        JsonArray values = headers.getJsonArray(name);
+        if (values == null) {
+          headers.put(name, values = new JsonArray());
+        }
+        values.add(h.getValue());
+      });
+      JsonObject ask = new JsonObject().put("headers", headers).put("uri", ctx.request().path())
+          .put("remote", ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress())
+          .put("body", ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString());
+      vertx.eventBus().<JsonObject>request(Addresses.webhook("slack"), ask, WEBHOOK).onComplete(ar -> {
+        if (ar.failed()) {
+          // Slack retries a non-2xx answer: nothing is lost.
+          ApiError.send(ctx, 503, null, "the request could not be handled; it will be retried");
+          return;
+        }
+        JsonObject r = ar.result().body();
+        int status = r.getInteger("status", 200);
+        if (status == 401) {
+          ApiError.send(ctx, 401, null, "unauthorized: the X-Slack-Signature or X-Slack-Request-Timestamp is not valid");
+          return;
+        }
+        if (status == 400) {
+          ApiError.send(ctx, 400, null, "not a Slack request: expected an event, a command or an interaction payload");
+          return;
+        }
+        String body = r.getString("body");
+        ctx.response().setStatusCode(status);
+        if (body != null && !body.isEmpty()) {
+          ctx.response().putHeader("Content-Type", r.getString("content_type", "text/plain; charset=utf-8")).end(body);
+        } else {
+          ctx.response().end();
+        }
+      });
+    });
+  }
+
+  static final String SLACK_EVENTS = "/slack/events";
 }

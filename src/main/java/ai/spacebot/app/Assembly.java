@@ -25,6 +25,7 @@ import ai.spacebot.store.postgres.PgDatabase;
 import ai.spacebot.store.Database;
 import ai.spacebot.messaging.portal.PortalAdapterVerticle;
 import ai.spacebot.messaging.discord.DiscordAdapterVerticle;
+import ai.spacebot.messaging.slack.SlackAdapterVerticle;
 import ai.spacebot.messaging.telegram.TelegramAdapterVerticle;
 import ai.spacebot.messaging.webhook.WebhookAdapterVerticle;
 import ai.spacebot.messaging.twitch.TwitchAdapterVerticle;
@@ -127,6 +128,9 @@ final class Assembly {
     }
     if (d.className().equals(TwitchAdapterVerticle.class.getName())) {
       return () -> new TwitchAdapterVerticle(current, telemetry.registry());
+    }
+    if (d.className().equals(SlackAdapterVerticle.class.getName())) {
+      return () -> new SlackAdapterVerticle(current, telemetry.registry());
     }
     if (d.className().equals(ApiVerticle.class.getName())) {
       return () -> new ApiVerticle(config, intake, telemetry.registry(), secrets);

@@ -24,7 +24,7 @@ public record Deployment(String name, String className, int order, int instances
    * {@code verticles/}, which {@code DeploymentTest} checks: a missing one is a process a jar started away from the
    * repository silently never runs.
    */
-  static final List<String> BUNDLED = List.of("portal.json", "telegram.json", "discord.json", "twitch.json", "webhook.json",
+  static final List<String> BUNDLED = List.of("portal.json", "telegram.json", "discord.json", "slack.json", "twitch.json", "webhook.json",
       "outbox.json", "memory.json", "usage.json", "branch.json", "worker.json", "compactor.json", "cortex.json",
       "channel.json", "api.json");
 

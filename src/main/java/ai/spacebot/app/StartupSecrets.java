@@ -5,6 +5,7 @@ import ai.spacebot.bus.AdapterStatus;
 import ai.spacebot.bus.Addresses;
 import ai.spacebot.config.SpacebotConfig;
 import ai.spacebot.messaging.discord.DiscordAdapterVerticle;
+import ai.spacebot.messaging.slack.SlackAdapterVerticle;
 import ai.spacebot.messaging.telegram.TelegramAdapterVerticle;
 import ai.spacebot.messaging.webhook.WebhookAdapterVerticle;
 import ai.spacebot.messaging.twitch.TwitchAdapterVerticle;
@@ -91,6 +92,7 @@ final class StartupSecrets {
     String prefix = d.className().equals(TelegramAdapterVerticle.class.getName()) ? "messaging.telegram."
         : d.className().equals(DiscordAdapterVerticle.class.getName()) ? "messaging.discord."
         : d.className().equals(WebhookAdapterVerticle.class.getName()) ? "messaging.webhooks"
+        : d.className().equals(SlackAdapterVerticle.class.getName()) ? "messaging.slack."
         : d.className().equals(TwitchAdapterVerticle.class.getName()) ? "messaging.twitch." : null;
     return prefix == null ? null : config.secrets().waitingUnder(prefix).orElse(null);
   }
@@ -99,6 +101,7 @@ final class StartupSecrets {
   static void markAdapterWaiting(Vertx vertx, Deployment d, String secret) {
     String platform = d.className().equals(TelegramAdapterVerticle.class.getName()) ? "telegram"
         : d.className().equals(WebhookAdapterVerticle.class.getName()) ? WebhookAdapterVerticle.PLATFORM
+        : d.className().equals(SlackAdapterVerticle.class.getName()) ? "slack"
         : d.className().equals(TwitchAdapterVerticle.class.getName()) ? "twitch" : "discord";
     long now = System.currentTimeMillis();
     String why = "waiting for secret " + secret + ": the secret store is locked; unlock it with 'spacebot secrets unlock'";

@@ -10,8 +10,8 @@ import java.util.Optional;
  *     default: a bot added to a busy server speaks when spoken to)
  * @param webhooks the generic webhooks ({@code messaging.webhooks}), in the order configured
  */
-public record MessagingConfig(TelegramConfig telegram, DiscordConfig discord, TwitchConfig twitch,
-    List<Binding> bindings, String defaultGroupMode, List<WebhookConfig> webhooks) {
+public record MessagingConfig(TelegramConfig telegram, DiscordConfig discord, SlackConfig slack,
+    TwitchConfig twitch, List<Binding> bindings, String defaultGroupMode, List<WebhookConfig> webhooks) {
 
   public MessagingConfig {
     webhooks = webhooks == null ? List.of() : List.copyOf(webhooks);

@@ -8,7 +8,7 @@ import java.util.Set;
 
 /** Reads {@code messaging.*} and {@code bindings:}; a platform's token in the environment enables its adapter. */
 final class MessagingConfigReader {
-  static final Set<String> PLATFORMS = Set.of("telegram", "discord", "twitch", "webhook");
+  static final Set<String> PLATFORMS = Set.of("telegram", "discord", "slack", "twitch", "webhook");
   /** The response modes (bus Addressing spells the same words). */
   static final Set<String> MODES = Set.of("active", "observe", "mention_only");
   static final Set<String> TELEGRAM_KEYS = Set.of("enabled", "token", "api_url", "mode", "webhook_url", "webhook_secret",
@@ -17,6 +17,10 @@ final class MessagingConfigReader {
   static final Set<String> DISCORD_KEYS = Set.of("enabled", "token", "rest_url", "gateway_url", "shards", "allowed_guilds",
       "allowed_channels", "dm_allowed", "allowed_dm_users", "ignore_bots", "authority", "typing_interval_ms",
       "register_commands", "max_attachment_bytes");
+  static final Set<String> SLACK_KEYS = Set.of("enabled", "bot_token", "app_token", "signing_secret", "mode", "api_url",
+      "socket_url", "reply_in_thread", "typing_reaction", "allowed_teams", "allowed_channels", "dm_allowed",
+      "allowed_dm_users", "ignore_bots", "authority", "typing_interval_ms", "max_message_chars", "posts_per_second",
+      "post_burst", "max_attachment_bytes");
   static final Set<String> WEBHOOK_KEYS = Set.of("id", "secret", "callback_url", "callback_secret", "typing_events",
       "timeout_ms", "authority", "max_attempts");
   /** A webhook's id: it is part of URLs and conversation ids. */
@@ -29,7 +33,7 @@ final class MessagingConfigReader {
   private MessagingConfigReader() {}
 
   static MessagingConfig read(ConfigTree t, Map<String, String> env, Set<String> agentIds) {
-    return new MessagingConfig(telegram(t, env), discord(t, env), twitch(t, env), bindings(t, agentIds),
+    return new MessagingConfig(telegram(t, env), discord(t, env), slack(t, env), twitch(t, env), bindings(t, agentIds),
         mode(t, "messaging.default_group_mode", "mention_only"), webhooks(t));
   }
 
@@ -206,6 +210,54 @@ final class MessagingConfigReader {
         List.copyOf(channels), url, prefix == null || prefix.isBlank() ? null : prefix.strip(), ignore, moderator,
         t.integer(p + "send_limit", moderator ? TwitchConfig.MODERATOR_LIMIT : TwitchConfig.USER_LIMIT, 1, 100_000),
         t.integer(p + "send_window_ms", (int) TwitchConfig.LIMIT_WINDOW_MS, 100, 3_600_000), authority);
+  }
+
+  private static SlackConfig slack(ConfigTree t, Map<String, String> env) {
+    String p = "messaging.slack.";
+    String bot = firstNonBlank(env.get("SLACK_BOT_TOKEN"), t.string(p + "bot_token", null));
+    String app = firstNonBlank(env.get("SLACK_APP_TOKEN"), t.string(p + "app_token", null));
+    String signing = firstNonBlank(env.get("SLACK_SIGNING_SECRET"), t.string(p + "signing_secret", null));
+    String mode = firstNonBlank(env.get("SLACK_MODE"), t.string(p + "mode", SlackConfig.SOCKET));
+    if (!SlackConfig.SOCKET.equals(mode) && !SlackConfig.EVENTS.equals(mode)) {
+      throw ConfigTree.bad(p + "mode", t.find(p + "mode"), "must be socket or events, got \"" + mode + "\"");
+    }
+    boolean events = SlackConfig.EVENTS.equals(mode);
+    // A token that waits for a locked secret store still enables the adapter: it starts once the store is unlocked.
+    boolean waits = (bot == null && t.waits(p + "bot_token")) || (app == null && t.waits(p + "app_token"))
+        || (signing == null && t.waits(p + "signing_secret"));
+    boolean enabled = t.bool(p + "enabled", (bot != null || t.waits(p + "bot_token"))
+        && (events ? signing != null || t.waits(p + "signing_secret") : app != null || t.waits(p + "app_token")));
+    if (enabled && !waits) {
+      if (bot == null) {
+        throw ConfigTree.bad(p + "bot_token", t.find(p + "enabled"), "is required when the Slack adapter is enabled; "
+            + "set SLACK_BOT_TOKEN to the Bot User OAuth Token (xoxb-...) from your app's OAuth & Permissions page");
+      }
+      if (!events && app == null) {
+        throw ConfigTree.bad(p + "app_token", t.find(p + "enabled"), "is required in Socket Mode; set SLACK_APP_TOKEN "
+            + "to an app-level token (xapp-...) with connections:write (Basic Information > App-Level Tokens)");
+      }
+      if (events && signing == null) {
+        throw ConfigTree.bad(p + "signing_secret", t.find(p + "mode"), "is required in events mode; set "
+            + "SLACK_SIGNING_SECRET to the Signing Secret from your app's Basic Information page");
+      }
+    }
+    String api = firstNonBlank(env.get("SLACK_API_URL"), t.string(p + "api_url", "https://slack.com/api/"));
+    if (!api.matches("https?://\\S+")) {
+      throw ConfigTree.bad(p + "api_url", t.find(p + "api_url"), "must be an http(s) URL");
+    }
+    String socket = firstNonBlank(env.get("SLACK_SOCKET_URL"), t.string(p + "socket_url", null));
+    if (socket != null && !socket.matches("wss?://\\S+")) {
+      throw ConfigTree.bad(p + "socket_url", t.find(p + "socket_url"), "must be a ws:// or wss:// URL");
+    }
+    String reaction = t.string(p + "typing_reaction", "eyes");
+    reaction = reaction == null ? "" : reaction.strip().replace(":", "");
+    double rate = t.integer(p + "posts_per_second", 1, 1, 100);
+    return new SlackConfig(enabled, bot, app, signing, mode, api.endsWith("/") ? api : api + "/", socket,
+        t.bool(p + "reply_in_thread", true), reaction, ids(t, p + "allowed_teams"), ids(t, p + "allowed_channels"),
+        t.bool(p + "dm_allowed", true), ids(t, p + "allowed_dm_users"), t.bool(p + "ignore_bots", true),
+        ids(t, p + "authority"), t.integer(p + "typing_interval_ms", 60_000, 1000, 600_000),
+        t.integer(p + "max_message_chars", 12_000, 500, 40_000), rate, t.integer(p + "post_burst", 5, 1, 100),
+        t.integer(p + "max_attachment_bytes", 25 * 1024 * 1024, 0, Integer.MAX_VALUE));
   }
 
   private static List<Binding> bindings(ConfigTree t, Set<String> agentIds) {

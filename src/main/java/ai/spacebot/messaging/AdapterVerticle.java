@@ -88,6 +88,12 @@ public abstract class AdapterVerticle extends VerticleBase {
   /** Shows typing once in a conversation; must not block (errors are logged, never retried). */
   protected abstract void sendTyping(String conversationId);
 
+  /**
+   * The turn in a conversation ended: an adapter whose typing indicator stays until taken away (Slack's reaction)
+   * takes it away here. Must not block.
+   */
+  protected void typingStopped(String conversationId) {}
+
   /** One platform call of a delivery; its future gives the platform's id of what it sent (or reacted on). */
   @FunctionalInterface
   public interface Step {
@@ -149,6 +155,7 @@ public abstract class AdapterVerticle extends VerticleBase {
         typing.on(signal.conversationId());
       } else {
         typing.off(signal.conversationId());
+        typingStopped(signal.conversationId());
       }
     });
     board.state(AdapterStatus.STARTING, null);

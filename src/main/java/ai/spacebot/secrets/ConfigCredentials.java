@@ -1,6 +1,8 @@
 package ai.spacebot.secrets;
 
 import ai.spacebot.config.DiscordConfig;
+import ai.spacebot.config.SlackConfig;
+import ai.spacebot.config.TwitchConfig;
 import ai.spacebot.config.ProviderConfig;
 import ai.spacebot.config.SpacebotConfig;
 import ai.spacebot.config.TelegramConfig;
@@ -55,6 +57,16 @@ public final class ConfigCredentials {
     for (WebhookConfig w : config.messaging().webhooks()) {
       put(secrets, "messaging.webhooks." + w.id() + ".secret", w.secret());
       put(secrets, "messaging.webhooks." + w.id() + ".callback_secret", w.callbackSecret());
+    }
+    SlackConfig slack = config.messaging().slack();
+    if (slack != null) {
+      put(secrets, "messaging.slack.bot_token", slack.botToken());
+      put(secrets, "messaging.slack.app_token", slack.appToken());
+      put(secrets, "messaging.slack.signing_secret", slack.signingSecret());
+    }
+    TwitchConfig twitch = config.messaging().twitch();
+    if (twitch != null) {
+      put(secrets, "messaging.twitch.oauth_token", twitch.token());
     }
     put(secrets, "store.postgres.password", postgresPassword(config.store().postgresUrl()));
   }

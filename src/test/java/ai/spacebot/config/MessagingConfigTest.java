@@ -47,6 +47,44 @@ class MessagingConfigTest {
   }
 
   @Test
+  void slackStartsInSocketModeFromItsTwoTokensOrOnTheEventsApiWithItsSigningSecret() throws IOException {
+    assertThat(load(null).messaging().slack().enabled()).isFalse();
+    assertThat(load(null, "SLACK_BOT_TOKEN", "xoxb-1").messaging().slack().enabled()).isFalse();
+    SlackConfig socket = load(null, "SLACK_BOT_TOKEN", "xoxb-1", "SLACK_APP_TOKEN", "xapp-1").messaging().slack();
+    assertThat(socket.enabled()).isTrue();
+    assertThat(socket.events()).isFalse();
+    assertThat(socket.apiUrl()).isEqualTo("https://slack.com/api/");
+    assertThat(socket.socketUrl()).isNull();
+    assertThat(socket.replyInThread()).isTrue();
+    assertThat(socket.typingReaction()).isEqualTo("eyes");
+    assertThat(socket.maxMessageChars()).isEqualTo(12_000);
+
+    SlackConfig events = load("""
+        messaging:
+          slack:
+            mode: events
+            api_url: http://127.0.0.1:9/api
+            socket_url: ws://127.0.0.1:8/link
+            typing_reaction: ":hourglass:"
+            reply_in_thread: false
+        """, "SLACK_BOT_TOKEN", "xoxb-1", "SLACK_SIGNING_SECRET", "s3cret").messaging().slack();
+    assertThat(events.enabled()).isTrue();
+    assertThat(events.events()).isTrue();
+    assertThat(events.apiUrl()).isEqualTo("http://127.0.0.1:9/api/");
+    assertThat(events.socketUrl()).isEqualTo("ws://127.0.0.1:8/link");
+    assertThat(events.typingReaction()).isEqualTo("hourglass");
+    assertThat(events.replyInThread()).isFalse();
+
+    assertThatThrownBy(() -> load("messaging:\n  slack:\n    enabled: true\n    mode: events\n",
+        "SLACK_BOT_TOKEN", "xoxb-1")).hasMessageContaining("messaging.slack.signing_secret")
+        .hasMessageContaining("SLACK_SIGNING_SECRET");
+    assertThatThrownBy(() -> load("messaging:\n  slack:\n    mode: webhook\n"))
+        .hasMessageContaining("messaging.slack.mode").hasMessageContaining("socket or events");
+    assertThatThrownBy(() -> load("messaging:\n  slack:\n    socket_url: http://x\n"))
+        .hasMessageContaining("messaging.slack.socket_url");
+  }
+
+  @Test
   void bindingsMatchInOrderAndDmsOnlyWhereAllowed() throws IOException {
     SpacebotConfig config = load("""
         agents:
@@ -84,6 +122,6 @@ class MessagingConfigTest {
         .hasMessageContaining("messaging.telegram.webhook_url");
     assertThatThrownBy(() -> load("messaging:\n  discord:\n    gateway_url: http://x\n"))
         .hasMessageContaining("messaging.discord.gateway_url");
-    assertThatThrownBy(() -> load("messaging:\n  slack: {}\n")).hasMessageContaining("messaging.slack");
+    assertThatThrownBy(() -> load("messaging:\n  slack:\n    colour: red\n")).hasMessageContaining("messaging.slack.colour");
   }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 /**
  * The model writes Markdown; each chat adapter sends it in its platform's dialect, in parts no longer than the
  * platform's limit. Telegram gets HTML limited to the tags its Bot API accepts, Discord its own Markdown unchanged,
+ * Slack its mrkdwn,
  * plain platforms the words without markup (on one line where a message cannot hold a line break). The parts are in order and together hold the whole text once; each is
  * well-formed on its own (a tag or code block open where a part ends is closed there and reopened in the next).
  */
@@ -26,6 +27,11 @@ public final class MessageFormatter {
         yield Splitter.split(html, TokenMarkup.html(html), maxLength);
       }
       case DISCORD -> Splitter.split(markdown, TokenMarkup.discordFences(markdown), maxLength);
+      case SLACK_MRKDWN -> {
+        // Slack's code blocks are ``` fences as in Discord's Markdown, so a split closes and reopens them alike.
+        String mrkdwn = SlackMrkdwn.render(markdown);
+        yield Splitter.split(mrkdwn, TokenMarkup.discordFences(mrkdwn), maxLength);
+      }
       case PLAIN -> {
         String plain = MarkdownRenderer.plain(markdown);
         yield Splitter.split(plain, Markup.none(plain), maxLength);
