@@ -7,7 +7,19 @@ import io.vertx.core.json.JsonObject;
  * {@code retry_after} in the body, {@code Retry-After} and the {@code X-RateLimit-*} headers (and {@code via}, which
  * JDA looks for to tell a Discord rate limit from a Cloudflare ban); a 403 "Missing Permissions" (50013); a 5xx.
  */
-public record DiscordFault(int status, double retryAfterSeconds, int code, String message) {
+public record DiscordFault(int status, double retryAfterSeconds, int code, String message, boolean afterDoing) {
+  public DiscordFault(int status, double retryAfterSeconds, int code, String message) {
+    this(status, retryAfterSeconds, code, message, false);
+  }
+
+  /**
+   * Discord made the message, but its answer never reached the bot: a proxy's 502 after the fact (a timeout or a
+   * dropped connection look the same to the bot). The bot's retry must not post it twice.
+   */
+  public static DiscordFault lostAnswer() {
+    return new DiscordFault(502, 0, 0, "502: Bad Gateway", true);
+  }
+
   public static DiscordFault rateLimited(double retryAfterSeconds) {
     return new DiscordFault(429, retryAfterSeconds, 0, "You are being rate limited.");
   }

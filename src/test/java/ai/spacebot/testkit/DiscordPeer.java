@@ -93,6 +93,7 @@ public final class DiscordPeer implements AutoCloseable {
   private final List<String> unhandled = new ArrayList<>();
   private JsonArray commands = new JsonArray();
   private final Map<String, Deque<DiscordFault>> faults = new LinkedHashMap<>();
+  private final Map<String, JsonObject> nonces = new java.util.HashMap<>();
 
   private DiscordPeer(String token, DiscordPrism prism, int port) throws IOException {
     this.token = token;
@@ -384,6 +385,14 @@ public final class DiscordPeer implements AutoCloseable {
   }
 
   // ---- what the bot did (called by DiscordRest)
+
+  synchronized JsonObject messageByNonce(String channelId, String nonce) {
+    return nonces.get(channelId + "/" + nonce);
+  }
+
+  synchronized void rememberNonce(String channelId, String nonce, JsonObject message) {
+    nonces.put(channelId + "/" + nonce, message);
+  }
 
   synchronized JsonObject recordBotMessage(String channelId, JsonObject payload, List<String> files, String kind) {
     JsonObject m = DiscordJson.message(DiscordJson.snowflake(), channelId, users.get(bot.id()).copy(),

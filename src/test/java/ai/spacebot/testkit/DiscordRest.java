@@ -71,9 +71,16 @@ final class DiscordRest {
     ctx.next();
   }
 
+  private static final String LOST_ANSWER = "discord.lost-answer";
+
   private void faulted(RoutingContext ctx, String route, java.util.function.Consumer<RoutingContext> handler) {
     DiscordFault fault = peer.nextFault(route);
     if (fault == null) {
+      handler.accept(ctx);
+      return;
+    }
+    if (fault.afterDoing()) {
+      ctx.put(LOST_ANSWER, fault);
       handler.accept(ctx);
       return;
     }
@@ -128,7 +135,19 @@ final class DiscordRest {
       json(ctx, 400, invalidForm("message_reference", "MESSAGE_REFERENCE_UNKNOWN_MESSAGE", "Unknown message"));
       return;
     }
-    json(ctx, 200, peer.recordBotMessage(channel, payload, files, "message"));
+    // As Discord does with enforce_nonce: the same nonce from the same author within minutes returns the message
+    // made the first time instead of making another.
+    String nonce = payload.getBoolean("enforce_nonce", false) ? payload.getString("nonce") : null;
+    JsonObject earlier = nonce == null ? null : peer.messageByNonce(channel, nonce);
+    if (earlier != null) {
+      json(ctx, 200, earlier);
+      return;
+    }
+    JsonObject made = peer.recordBotMessage(channel, payload, files, "message");
+    if (nonce != null) {
+      peer.rememberNonce(channel, nonce, made);
+    }
+    json(ctx, 200, made);
   }
 
   private void interactionMessage(RoutingContext ctx, boolean original) {
@@ -235,6 +254,12 @@ final class DiscordRest {
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {
+    DiscordFault lost = ctx.get(LOST_ANSWER);
+    if (lost != null && status < 300) {
+      ctx.response().setStatusCode(lost.status()).putHeader("Content-Type", "application/json")
+          .end(lost.body().encode());
+      return;
+    }
     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
   }
 }

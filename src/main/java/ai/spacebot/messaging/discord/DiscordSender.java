@@ -111,20 +111,24 @@ final class DiscordSender {
             "answer the command", null, deadline) : call(hook.sendMessage(part), Message::getId,
             "answer the command", null, deadline));
       } else {
-        steps.add(() -> post(target, postIn.get(), part, reference, deadline));
+        String nonce = nonce(out, steps.size());
+        steps.add(() -> post(target, postIn.get(), part, reference, deadline, nonce));
       }
     }
     if (rendered.poll() != null) {
       MessageCreateData poll = new MessageCreateBuilder().setPoll(rendered.poll()).build();
+      String nonce = nonce(out, steps.size());
       steps.add(() -> hook != null ? call(hook.sendMessage(poll), Message::getId, "post a poll", null, deadline)
-          : post(target, postIn.get(), poll, null, deadline));
+          : post(target, postIn.get(), poll, null, deadline, nonce));
     }
     for (int from = 0; from < files.size(); from += FILES_PER_MESSAGE) {
       List<Path> batch = files.subList(from, Math.min(files.size(), from + FILES_PER_MESSAGE));
       Path root = workspace.apply(out.agentId());
+      String nonce = nonce(out, steps.size());
       steps.add(() -> uploads(root, batch).compose(uploads -> hook != null
           ? call(hook.sendFiles(uploads), Message::getId, "send files", null, deadline)
-          : post(target, postIn.get(), new MessageCreateBuilder().setFiles(uploads).build(), null, deadline)));
+          : post(target, postIn.get(), new MessageCreateBuilder().setFiles(uploads).build(), null, deadline,
+              nonce)));
     }
     return steps;
   }
@@ -153,21 +157,38 @@ final class DiscordSender {
     }
   }
 
+  /**
+   * The nonce of one step of one outbound message: the same on every attempt. JDA sends it with
+   * {@code enforce_nonce}, so when Discord created the message but the answer was lost (a timeout, a dropped
+   * connection, a 5xx from a proxy), the retry gets the message Discord already made instead of a second copy.
+   * Discord keeps nonces for a few minutes and takes at most 25 characters.
+   */
+  static String nonce(OutboundMessage out, int step) {
+    try {
+      byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(((out.idempotencyKey() != null ? out.idempotencyKey() : out.id()) + "#" + step).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(hash).substring(0, 25);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private Future<String> post(DiscordTarget target, String channelId, MessageCreateData data, String reference,
-      long deadline) {
+      long deadline, String nonce) {
     DiscordConnection c = connection.get();
     if (c == null) {
       return Future.failedFuture(DeliveryException.transientFailure("discord is not connected"));
     }
     if (target.direct()) {
-      return call(dms.in(c, target.dmUserId(), ch -> ch.sendMessage(data)), Message::getId, "send a message",
+      return call(dms.in(c, target.dmUserId(), ch -> ch.sendMessage(data).setNonce(nonce)), Message::getId,
+          "send a message",
           null, deadline);
     }
     GuildMessageChannel channel = c.channel(channelId);
     if (channel == null) {
       return Future.failedFuture(unknownChannel(channelId));
     }
-    MessageCreateAction action = channel.sendMessage(data);
+    MessageCreateAction action = channel.sendMessage(data).setNonce(nonce);
     if (DiscordTarget.snowflake(reference)) {
       // The reply still goes out if the message it answers was deleted meanwhile.
       action = action.setMessageReference(reference).failOnInvalidReply(false);

@@ -322,6 +322,20 @@ class DiscordAdapterIT {
   }
 
   @Test
+  void aMessageWhoseAnswerWasLostIsNotPostedTwiceOnTheRetry() {
+    User ra = User.of("ra");
+    String channel = guild.channel("general");
+    peer.failNext("messages", 1, DiscordFault.lostAnswer());
+    peer.say(channel, ra, "answer lost once", false);
+    Await.until(() -> "delivered".equals(status("discord:" + guild.id() + ":" + channel, "echo**: answer lost once")),
+        WAIT, "the reply marked delivered after the retry");
+    assertThat(peer.botMessages(channel).stream().filter(m -> m.content().contains("answer lost once")))
+        .as("one message on Discord, though the first attempt's answer was lost").hasSize(1);
+    assertThat(peer.botMessages(channel).stream().filter(m -> m.content().contains("answer lost once"))
+        .map(m -> m.payload().getBoolean("enforce_nonce"))).containsExactly(true);
+  }
+
+  @Test
   void missingPermissionsFailAtOnceAreListedAndCanBeRetried() {
     User qu = User.of("qu");
     String channel = guild.channel("general");
