@@ -78,7 +78,8 @@ class PortalEndToEndIT {
     // The model saw the user's words, the system prompt with the identity files, and the channel tools.
     var request = model.lastRequest();
     assertThat(request.lastUserText()).contains("Ada").contains("hi there");
-    assertThat(request.toolNames()).containsExactlyInAnyOrder("reply", "skip", "react", "send_file", "branch", "spawn_worker", "route", "cancel");
+    assertThat(request.toolNames()).containsExactlyInAnyOrder("reply", "skip", "react", "send_file", "branch", "spawn_worker", "route", "cancel",
+        "send_message_to_another_channel");
     assertThat(request.messagesWithRole("system").get(0).getString("content")).contains("# Soul").contains("Spacebot");
 
     JsonArray history = app.http.get("/api/portal/history?agent_id=main&session_id=" + session).json().getJsonArray("messages");
