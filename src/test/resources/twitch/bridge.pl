@@ -32,6 +32,14 @@ my $nick_tries = 0;
 my @held;
 my %buffer;
 my $select = IO::Select->new(\*STDIN, $irc, $inject);
+
+# How many channels the bot must be in before its connection counts (DIR/expect, written by the test; 0: any).
+sub expected {
+  open(my $e, '<', "$dir/expect") or return 0;
+  my $n = <$e>;
+  close $e;
+  return defined $n && $n =~ /(\d+)/ ? $1 : 0;
+}
 while (1) {
   for my $fh ($select->can_read) {
     my $n = sysread($fh, my $chunk, 65536);
@@ -68,7 +76,7 @@ while (1) {
         }
         print "$line\n";
         $names{lc $2} = 1 if $line =~ /^(\@\S+ )?:\S+ 366 \S+ (\S+)/;
-        if (!$ready && %joins && !grep { !$names{$_} } keys %joins) {
+        if (!$ready && %joins && !grep { !$names{$_} } keys %joins and scalar(keys %joins) >= expected()) {
           # In every channel it asked for: the connection counts (DIR/ready) from now on.
           $ready = 1;
           open(my $r, '>>', "$dir/ready") or die; print $r "$$\n"; close $r;

@@ -90,6 +90,20 @@ public final class TwitchPeer implements AutoCloseable {
     return v;
   }
 
+  /**
+   * A connection counts as ready only once the bot is in this many channels. Twitch4J rejoins its channels one
+   * JOIN at a time after a reconnect: without this, the first channel's confirmation would count the connection
+   * ready while the others are still being joined, and a line said in one of those then would never reach the bot
+   * (seen: a parity run's "after the drop" lost).
+   */
+  public void expectChannels(int count) {
+    try {
+      Files.writeString(dir.resolve("expect"), count + "\n");
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   /** How many times the bot connected and was in all the channels it joined. */
   public int connections() {
     return lines("ready").size();

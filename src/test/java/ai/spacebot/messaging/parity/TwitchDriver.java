@@ -42,6 +42,7 @@ public final class TwitchDriver implements PlatformDriver {
 
   public TwitchDriver() throws IOException {
     peer = TwitchPeer.start();
+    peer.expectChannels(channels().size());
     try {
       watcher = peer.viewer("watcher", channels());
     } catch (IOException | RuntimeException | Error e) {
