@@ -91,6 +91,8 @@ final class DiscordSender {
     DiscordRenderer.Rendered rendered = DiscordRenderer.render(out.text(), rich, format);
     List<Path> files = files(out);
     InteractionHook hook = ix == null ? null : ix.hook();
+    boolean editsOriginal = hook != null
+        && ix.editsOriginal(out.idempotencyKey() != null ? out.idempotencyKey() : out.id());
     boolean openThread = hook == null && !target.direct() && target.threadId() == null && out.threadName() != null
         && !out.threadName().isBlank();
     // Where the parts go: the thread the first step opens (read back from an earlier attempt), else the conversation.
@@ -107,7 +109,8 @@ final class DiscordSender {
       boolean first = i == 0;
       String reference = first && !openThread && !target.direct() ? replyTo : null;
       if (hook != null) {
-        steps.add(() -> first ? call(hook.editOriginal(MessageEditData.fromCreateData(part)), Message::getId,
+        steps.add(() -> first && editsOriginal ? call(hook.editOriginal(MessageEditData.fromCreateData(part)),
+            Message::getId,
             "answer the command", null, deadline) : call(hook.sendMessage(part), Message::getId,
             "answer the command", null, deadline));
       } else {

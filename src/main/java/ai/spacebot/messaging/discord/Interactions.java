@@ -3,6 +3,7 @@ package ai.spacebot.messaging.discord;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import net.dv8tion.jda.api.interactions.InteractionHook;
 
@@ -16,8 +17,24 @@ final class Interactions {
   /** Discord's interaction token lifetime, less a margin for the request in flight. */
   static final long TOKEN_MILLIS = 14 * 60_000L;
 
-  /** @param hook the slash command's hook, or null for a click; @param messageId the clicked message, or null */
-  record Pending(InteractionHook hook, String messageId, long at) {}
+  /**
+   * @param hook the slash command's hook, or null for a click; @param messageId the clicked message, or null
+   * @param original which outbound message (its idempotency key) answers in the command's original response
+   */
+  record Pending(InteractionHook hook, String messageId, long at, AtomicReference<String> original) {
+    Pending(InteractionHook hook, String messageId, long at) {
+      this(hook, messageId, at, new AtomicReference<>());
+    }
+
+    /**
+     * Whether this outbound message fills the command's original ("thinking…") response. The first one to ask
+     * does (and a retry of it again); any other message of the same command goes out as a follow-up: two that
+     * both edited the original would leave only the last on Discord, and share its message id.
+     */
+    boolean editsOriginal(String outboundKey) {
+      return original.compareAndSet(null, outboundKey) || outboundKey.equals(original.get());
+    }
+  }
 
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final LongSupplier clock;

@@ -29,4 +29,14 @@ class InteractionsTest {
     assertThat(Interactions.isInteraction("123")).isFalse();
     assertThat(Interactions.isInteraction(null)).isFalse();
   }
+
+  @Test
+  void onlyTheFirstMessageOfACommandFillsItsOriginalResponseAndItsRetriesStillDo() {
+    Interactions ix = new Interactions(() -> 1_000);
+    ix.command("ix:9", null);
+    Interactions.Pending p = ix.find("ix:9");
+    assertThat(p.editsOriginal("reply-1")).isTrue();
+    assertThat(p.editsOriginal("reply-2")).as("a second message is a follow-up").isFalse();
+    assertThat(p.editsOriginal("reply-1")).as("a retry of the first edits it again").isTrue();
+  }
 }
