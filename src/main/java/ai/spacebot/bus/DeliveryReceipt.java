@@ -6,9 +6,19 @@ import java.util.List;
 
 /**
  * An adapter's answer to a delivery ({@link Addresses#outbound(String)}): the platform's ids of what it sent,
- * one per part of a split message, in order (for a reaction: the message reacted on).
+ * one per step, in order (for a reaction: the message reacted on). A step that made something other than a message
+ * (a thread it opened) reports its id with {@link #NOT_A_MESSAGE} in front, so the transcript records the first
+ * real message as the reply's platform id.
  */
 public record DeliveryReceipt(List<String> platformMessageIds) {
+  public static final String NOT_A_MESSAGE = "thread:";
+
+  /** The platform id of the first message among the steps' ids, or null. */
+  public static String firstMessageId(List<String> ids) {
+    return ids.stream().filter(id -> id != null && !id.isEmpty() && !id.startsWith(NOT_A_MESSAGE)).findFirst()
+        .orElse(null);
+  }
+
   public DeliveryReceipt {
     platformMessageIds = List.copyOf(platformMessageIds);
   }

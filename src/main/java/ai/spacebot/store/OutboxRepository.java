@@ -34,7 +34,7 @@ public final class OutboxRepository {
           d.attempts(), new JsonArray(platformIds).encode(), now, d.outboxId());
       if (d.message().kind().equals(OutboundMessage.MESSAGE)) {
         sql.update("UPDATE messages SET status = 'delivered', platform_message_id = ?, updated_at = ? WHERE id = ?",
-            platformIds.isEmpty() ? null : platformIds.get(0), now, d.message().id());
+            ai.spacebot.bus.DeliveryReceipt.firstMessageId(platformIds), now, d.message().id());
       }
       return null;
     });

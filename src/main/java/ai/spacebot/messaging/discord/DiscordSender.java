@@ -1,5 +1,6 @@
 package ai.spacebot.messaging.discord;
 
+import ai.spacebot.bus.DeliveryReceipt;
 import ai.spacebot.bus.OutboundMessage;
 import ai.spacebot.bus.RichReply;
 import ai.spacebot.messaging.AdapterVerticle.Step;
@@ -97,11 +98,14 @@ final class DiscordSender {
         && !out.threadName().isBlank();
     // Where the parts go: the thread the first step opens (read back from an earlier attempt), else the conversation.
     AtomicReference<String> postIn = new AtomicReference<>(openThread && !out.deliveredParts().isEmpty()
-        ? out.deliveredParts().get(0) : target.postChannel());
+        ? out.deliveredParts().get(0).replace(DeliveryReceipt.NOT_A_MESSAGE, "") : target.postChannel());
     List<Step> steps = new ArrayList<>();
     if (openThread) {
       String name = DiscordRenderer.cut(out.threadName().strip(), THREAD_NAME_MAX);
-      steps.add(() -> openThread(target, name, replyTo, deadline).onSuccess(postIn::set));
+      // A thread opened on a message has that message's id: reported as not a message, so the reply is not
+      // recorded under the id of the person's message it answers.
+      steps.add(() -> openThread(target, name, replyTo, deadline).onSuccess(postIn::set)
+          .map(id -> DeliveryReceipt.NOT_A_MESSAGE + id));
     }
     List<MessageCreateData> parts = rendered.parts();
     for (int i = 0; i < parts.size(); i++) {

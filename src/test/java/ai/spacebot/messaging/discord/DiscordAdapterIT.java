@@ -189,6 +189,10 @@ class DiscordAdapterIT {
     List<BotMessage> inThread = awaitBotMessages(asked, 1);
     assertThat(inThread.get(0).content()).isEqualTo("Let's talk here");
     assertThat(peer.botMessages(channel)).isEmpty();
+    // The thread has the asking message's id; the reply is recorded under its own message id, not that one (which
+    // the person's message holds: the delivered mark used to fail the turn on the unique index).
+    Await.until(() -> "delivered".equals(status("discord:" + guild.id() + ":" + channel, "Let's talk here")), WAIT,
+        "the threaded reply marked delivered");
   }
 
   @Test
