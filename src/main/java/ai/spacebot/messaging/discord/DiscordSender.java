@@ -5,6 +5,7 @@ import ai.spacebot.bus.OutboundMessage;
 import ai.spacebot.bus.RichReply;
 import ai.spacebot.messaging.AdapterVerticle.Step;
 import ai.spacebot.messaging.DeliveryException;
+import ai.spacebot.messaging.WorkspaceFiles;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -250,19 +251,7 @@ final class DiscordSender {
 
   /** Files to send, each inside the agent's workspace (checked again, symlinks resolved, when they are read). */
   private List<Path> files(OutboundMessage out) {
-    if (out.files().isEmpty()) {
-      return List.of();
-    }
-    Path root = workspace.apply(out.agentId()).toAbsolutePath().normalize();
-    List<Path> paths = new ArrayList<>();
-    for (String f : out.files()) {
-      Path p = root.resolve(f).normalize();
-      if (!p.startsWith(root) || p.equals(root)) {
-        throw DeliveryException.permanent("\"" + f + "\" is outside the agent's workspace; only files in it can be sent");
-      }
-      paths.add(p);
-    }
-    return paths;
+    return out.files().isEmpty() ? List.of() : WorkspaceFiles.resolve(workspace.apply(out.agentId()), out.files());
   }
 
   private Future<List<FileUpload>> uploads(Path root, List<Path> files) {
